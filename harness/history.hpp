@@ -1,0 +1,124 @@
+#pragma once
+// What one run recorded: the data every harness part writes and the checker and report read.
+// Plain data, no behaviour: the checker and the report are pure functions of a History, so they are
+// unit-tested on recorded or hand-made histories without forking anything (style.md §3).
+// Every instant is CLOCK_MONOTONIC nanoseconds (common/clock.hpp).
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/event.hpp"
+
+namespace forkcheck::harness {
+
+// How one request ended. `ok` is the only success.
+enum class RequestError {
+  ok,
+  refused,      // connect() got ECONNREFUSED
+  connect_timeout,  // connect() did not complete within the request timeout
+  reset,        // ECONNRESET / EPIPE while sending or reading
+  eof,          // the server closed the connection before a complete response
+  timeout,      // no complete response within the request timeout
+  bad_status,   // a complete response, but not 200
+  bad_body,     // 200, but the body is not the expected one
+  bad_response, // bytes that are not an HTTP/1.1 response
+  other,        // any other socket error (errno kept in RequestRecord::sys_errno)
+};
+std::string_view to_string(RequestError e);
+
+struct RequestRecord {
+  std::uint64_t id = 0;
+  int connection_id = 0;         // which client connection slot sent it
+  bool fresh_connection = false; // the connection was opened for this request
+  mono_ns connection_opened_ns = 0; // when the connection this request used was opened
+  std::uint16_t local_port = 0;  // the client side's port of the TCP connection (0 if connect failed)
+  mono_ns intended_ns = 0;       // when the constant-rate schedule wanted it sent
+  mono_ns start_ns = 0;          // when the first byte was actually written (or connect began)
+  mono_ns end_ns = 0;            // when it completed or failed
+  int status = 0;                // HTTP status, 0 if none
+  RequestError error = RequestError::ok;
+  int sys_errno = 0;
+  pid_t worker_pid = 0;          // from the X-Worker-Pid header, 0 if absent
+  bool probe = false;            // sent by the readiness prober, not the load
+};
+
+// A worker (a direct child of the primary) as the observer saw it.
+struct WorkerLifetime {
+  pid_t pid = 0;
+  mono_ns fork_ns = 0;                 // when it appeared
+  std::optional<mono_ns> ready_ns;     // white-box: refcluster's ready event; black-box: first served request
+  std::optional<mono_ns> exit_ns;      // when it exited
+  int exit_signal = 0;                 // 0 if it exited normally or is still alive
+  int exit_status = -1;
+};
+
+enum class FaultKind {
+  kill_worker,   // SIGKILL (or `signal`) to one or more workers chosen by the seeded RNG
+  stop_worker,   // SIGSTOP: the worker hangs
+  cont_worker,   // SIGCONT
+  term_worker,   // SIGTERM to a worker
+  kill_all,      // every live worker at the same instant
+  kill_primary,  // SIGKILL to the primary
+  term_primary,  // SIGTERM to the primary (graceful stop)
+};
+std::string_view to_string(FaultKind k);
+
+struct FaultRecord {
+  FaultKind kind = FaultKind::kill_worker;
+  int signal = 0;
+  mono_ns scheduled_ns = 0;           // when the scenario wanted it
+  mono_ns sent_ns = 0;                // when the signal was sent (after the freeze, for kills)
+  std::vector<pid_t> victims;
+  // Client-side local ports of the TCP connections the victims held when frozen: failures on
+  // these connections are excused by no_dropped_requests.
+  std::vector<std::uint16_t> victim_client_ports;
+  std::optional<mono_ns> death_seen_ns;  // pidfd became readable; empty: the fault did not happen
+  std::string note;                   // why it did not happen, when it did not
+};
+
+// How the run ended for the target.
+struct StopRecord {
+  bool primary_exited_during_run = false;  // before the harness stopped it
+  std::optional<mono_ns> primary_exit_ns;
+  int primary_exit_signal = 0;
+  int primary_exit_status = -1;
+  mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
+  std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
+  bool orphan_check_done = false;
+};
+
+// The target as launched.
+struct TargetInfo {
+  std::string command;                // the command line, placeholders replaced
+  pid_t primary_pid = 0;
+  mono_ns launch_ns = 0;              // just before exec
+  std::optional<mono_ns> listening_ns;   // first instant the port accepted a connection
+  std::optional<mono_ns> primary_start_ns;  // white-box: primary_start event
+  int port = 0;
+  int workers = 0;                    // N
+  bool white_box = false;             // refcluster events were read
+  std::string observer_source;        // "netlink" or "proc"
+};
+
+struct History {
+  TargetInfo target;
+  std::vector<WorkerLifetime> workers;   // every direct child of the primary ever seen, by fork time
+  std::vector<RequestRecord> requests;   // by id
+  std::vector<FaultRecord> faults;       // in order
+  std::vector<Event> events;             // refcluster's own events (white-box), empty otherwise
+  StopRecord stop;
+  mono_ns load_start_ns = 0;
+  mono_ns load_end_ns = 0;
+  mono_ns run_end_ns = 0;
+  std::uint64_t seed = 0;
+};
+
+// Live workers at instant t: forked at or before t and not exited at or before t.
+int live_workers_at(const History& h, mono_ns t);
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,36 @@
+#pragma once
+// The properties forkcheck checks. Their string forms are stable: they are the JUnit test case
+// names, the report's verdict rows and the scenario file's `properties:` entries (design.md §2).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forkcheck::harness {
+
+enum class Property {
+  workers_restored,
+  no_overshoot,
+  no_dropped_requests,
+  service_available,
+  primary_alive,
+  no_orphans,
+  steps_match_walkthrough,
+};
+
+std::string_view to_string(Property p);
+std::optional<Property> property_from_string(std::string_view name);
+const std::vector<Property>& all_properties();
+
+// Three-valued, as Jepsen's checkers: unknown when the checker could not decide.
+enum class Verdict { pass, fail, unknown };
+std::string_view to_string(Verdict v);
+
+struct PropertyResult {
+  Property property{};
+  Verdict verdict = Verdict::unknown;
+  std::string summary;                // one line
+  std::vector<std::string> evidence;  // which fault, which requests, which instants
+};
+
+}  // namespace forkcheck::harness

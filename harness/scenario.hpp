@@ -1,0 +1,69 @@
+#pragma once
+// A scenario: one experiment, declared in a YAML file (scenarios/README.md documents every key).
+// parse_scenario() is pure: text in, Scenario or an error naming file, line and field out.
+#include <csignal>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "harness/history.hpp"
+#include "harness/property.hpp"
+
+namespace forkcheck::harness {
+
+struct LoadSpec {
+  double rate_rps = 200;       // constant arrival rate over all connections (open loop)
+  bool closed_loop = false;    // true: each connection sends its next request when the last ends
+  int connections = 8;
+  bool keep_alive = true;
+  int timeout_ms = 2000;       // per request, connect included: a hang is a failure
+  double probe_rate_hz = 100;  // fresh-connection readiness probes, besides the load
+};
+
+enum class VictimSelector { random, newest, all };
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::kill_worker;
+  int signal = SIGKILL;
+  double at_s = 0;       // first occurrence, seconds after load start
+  double every_s = 0;    // > 0: repeat with this period
+  double jitter_s = 0;   // uniform +- jitter on each occurrence, from the seeded RNG
+  int count = 1;         // occurrences
+  VictimSelector victim = VictimSelector::random;
+  int victims = 1;       // how many workers per occurrence (random/newest)
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_path;          // the file it came from
+  std::string target;               // command template with {port} {workers}; empty: refcluster
+  std::optional<int> workers;       // empty: auto (CPU count)
+  int port = 8000;
+  double warmup_s = 1.0;            // load before the first fault may fire
+  double duration_s = 5.0;          // load duration, warm-up included
+  double recovery_deadline_s = 1.0;
+  double start_timeout_s = 10.0;    // how long the target may take to listen
+  double stop_grace_s = 5.0;        // SIGTERM to the primary -> exit, then survivors are orphans
+  LoadSpec load;
+  std::vector<FaultSpec> faults;
+  std::vector<Property> properties; // empty in the file: all
+  bool walkthrough = false;         // compare the table with the seed's (steps_match_walkthrough)
+  std::uint64_t seed = 1;
+};
+
+struct ScenarioError {
+  std::string file;
+  int line = 0;        // 1-based; 0 when unknown
+  std::string field;   // dotted path, e.g. faults[0].signal
+  std::string message;
+  std::string to_string() const;  // "file:line: field: message"
+};
+
+std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);
+std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path);
+
+}  // namespace forkcheck::harness
