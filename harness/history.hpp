@@ -5,6 +5,7 @@
 // Every instant is CLOCK_MONOTONIC nanoseconds (common/clock.hpp).
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -79,6 +80,9 @@ struct FaultRecord {
   std::vector<std::uint16_t> victim_client_ports;
   std::optional<mono_ns> death_seen_ns;  // pidfd became readable; empty: the fault did not happen
   std::string note;                   // why it did not happen, when it did not
+  // stop_worker / cont_worker: when every victim was seen stopped (state T) / running again;
+  // empty: not confirmed before the deadline (death_seen_ns stays empty for these kinds).
+  std::optional<mono_ns> confirmed_ns;
 };
 
 // How the run ended for the target.
@@ -90,6 +94,7 @@ struct StopRecord {
   mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
   std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
   bool orphan_check_done = false;
+  std::string note;                    // why the orphan check was not done, when it was not
 };
 
 // The target as launched.
@@ -120,5 +125,34 @@ struct History {
 
 // Live workers at instant t: forked at or before t and not exited at or before t.
 int live_workers_at(const History& h, mono_ns t);
+
+// --- additions (pure queries over a History; harness/history.cpp) -------------------------------
+std::optional<RequestError> request_error_from_string(std::string_view name);
+const std::vector<RequestError>& all_request_errors();
+std::optional<FaultKind> fault_kind_from_string(std::string_view name);
+
+// kill_primary / term_primary: the fault is aimed at the primary, not at a worker.
+bool targets_primary(FaultKind k);
+// Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
+bool expects_death(const FaultRecord& f);
+
+const WorkerLifetime* find_worker(const History& h, pid_t pid);
+// Live at t and ready at or before t (ready_ns set and <= t).
+int ready_workers_at(const History& h, mono_ns t);
+// Black-box readiness: a worker is ready once it has served a request. Sets each worker's ready_ns
+// to the end of the first ok request it served, when that is earlier than what is recorded.
+void derive_ready_from_requests(History& h);
+
+// What happened after a fault that killed workers: the replacements and when the cluster was back.
+struct FaultRecovery {
+  std::size_t fault_index = 0;
+  std::optional<mono_ns> death_ns;             // the fault's death_seen_ns
+  std::optional<mono_ns> victim_exit_ns;       // the observer's exit instant of the last victim
+  std::vector<pid_t> replacements;             // first workers forked at or after sent_ns, one per victim
+  std::optional<mono_ns> replacement_fork_ns;  // fork instant of the last of those
+  std::optional<mono_ns> restored_ns;          // first instant >= death with N ready workers (victims excluded)
+  std::optional<mono_ns> recovery_ns() const;  // restored_ns - death_ns
+};
+FaultRecovery recovery_after(const History& h, std::size_t fault_index);
 
 }  // namespace forkcheck::harness

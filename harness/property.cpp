@@ -1,1 +1,58 @@
-// placeholder: to be written
+#include "harness/property.hpp"
+
+#include <array>
+#include <utility>
+
+namespace forkcheck::harness {
+namespace {
+
+// One table, one string form per property: the names are part of the JUnit and report.json contract.
+constexpr std::array<std::pair<Property, std::string_view>, 7> kPropertyNames{{
+    {Property::workers_restored, "workers_restored"},
+    {Property::no_overshoot, "no_overshoot"},
+    {Property::no_dropped_requests, "no_dropped_requests"},
+    {Property::service_available, "service_available"},
+    {Property::primary_alive, "primary_alive"},
+    {Property::no_orphans, "no_orphans"},
+    {Property::steps_match_walkthrough, "steps_match_walkthrough"},
+}};
+
+}  // namespace
+
+std::string_view to_string(Property p) {
+  for (const auto& [prop, name] : kPropertyNames)
+    if (prop == p) return name;
+  return "unknown_property";
+}
+
+std::optional<Property> property_from_string(std::string_view name) {
+  for (const auto& [prop, n] : kPropertyNames)
+    if (n == name) return prop;
+  return std::nullopt;
+}
+
+const std::vector<Property>& all_properties() {
+  static const std::vector<Property> all = [] {
+    std::vector<Property> v;
+    for (const auto& entry : kPropertyNames) v.push_back(entry.first);
+    return v;
+  }();
+  return all;
+}
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "fail";
+    case Verdict::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::optional<Verdict> verdict_from_string(std::string_view name) {
+  for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::unknown})
+    if (to_string(v) == name) return v;
+  return std::nullopt;
+}
+
+}  // namespace forkcheck::harness

@@ -25,6 +25,7 @@ const std::vector<Property>& all_properties();
 // Three-valued, as Jepsen's checkers: unknown when the checker could not decide.
 enum class Verdict { pass, fail, unknown };
 std::string_view to_string(Verdict v);
+std::optional<Verdict> verdict_from_string(std::string_view name);
 
 struct PropertyResult {
   Property property{};

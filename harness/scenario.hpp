@@ -21,9 +21,17 @@ struct LoadSpec {
   bool keep_alive = true;
   int timeout_ms = 2000;       // per request, connect included: a hang is a failure
   double probe_rate_hz = 100;  // fresh-connection readiness probes, besides the load
+  int threads = 0;             // load threads, each owning its connections; 0: one per core
+  std::string expected_body = "Hello from worker";  // addition: a 200 with another body is bad_body; empty: any
 };
 
 enum class VictimSelector { random, newest, all };
+std::string_view to_string(VictimSelector v);                               // addition
+std::optional<VictimSelector> victim_selector_from_string(std::string_view name);  // addition
+
+// Signals by name: "SIGKILL", "KILL" (any case) or a number. signal_name(9) == "SIGKILL".
+std::optional<int> signal_from_string(std::string_view text);  // addition
+std::string signal_name(int signal);                            // addition
 
 struct FaultSpec {
   FaultKind kind = FaultKind::kill_worker;
@@ -62,6 +70,10 @@ struct ScenarioError {
   std::string message;
   std::string to_string() const;  // "file:line: field: message"
 };
+
+// addition: the properties a run checks: the scenario's list, or every applicable one when the file
+// had none (steps_match_walkthrough only when walkthrough is true).
+std::vector<Property> properties_to_check(const Scenario& s);
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);
 std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path);

@@ -1,0 +1,27 @@
+#pragma once
+// `forkcheck run`: one scenario against one target, from launch to report. This is where the
+// harness's parts are plugged together (launcher, observer, load, faults, checker, report).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/exit_code.hpp"
+
+namespace forkcheck::harness {
+
+struct RunOptions {
+  std::string scenario_path;
+  std::optional<std::string> target;  // command template; overrides the scenario's
+  std::optional<int> workers;
+  std::optional<int> port;            // 0: a free port
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> report_dir;
+  std::string reproduce_command;      // how this run was invoked, for the report
+  bool quiet = false;                 // no live table on stdout
+};
+
+// Runs it; prints the live table, verdicts and report path; returns the exit status.
+// Errors that make the run impossible print one line on stderr and return cannot_run.
+ExitCode run_scenario(const RunOptions& options);
+
+}  // namespace forkcheck::harness

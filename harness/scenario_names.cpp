@@ -1,0 +1,81 @@
+// The small vocabularies of the scenario format: victim selectors, signal names, error text.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <utility>
+
+#include "harness/scenario.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+constexpr std::array<std::pair<int, std::string_view>, 30> kSignalNames{{
+    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},     {SIGQUIT, "SIGQUIT"},     {SIGILL, "SIGILL"},
+    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},   {SIGBUS, "SIGBUS"},       {SIGFPE, "SIGFPE"},
+    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},   {SIGSEGV, "SIGSEGV"},     {SIGUSR2, "SIGUSR2"},
+    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"},   {SIGTERM, "SIGTERM"},     {SIGCHLD, "SIGCHLD"},
+    {SIGCONT, "SIGCONT"}, {SIGSTOP, "SIGSTOP"},   {SIGTSTP, "SIGTSTP"},     {SIGTTIN, "SIGTTIN"},
+    {SIGTTOU, "SIGTTOU"}, {SIGURG, "SIGURG"},     {SIGXCPU, "SIGXCPU"},     {SIGXFSZ, "SIGXFSZ"},
+    {SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"}, {SIGIO, "SIGIO"},
+    {SIGPWR, "SIGPWR"},   {SIGSYS, "SIGSYS"},
+}};
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(VictimSelector v) {
+  switch (v) {
+    case VictimSelector::random: return "random";
+    case VictimSelector::newest: return "newest";
+    case VictimSelector::all: return "all";
+  }
+  return "unknown";
+}
+
+std::optional<VictimSelector> victim_selector_from_string(std::string_view name) {
+  for (auto v : {VictimSelector::random, VictimSelector::newest, VictimSelector::all})
+    if (to_string(v) == name) return v;
+  return std::nullopt;
+}
+
+std::optional<int> signal_from_string(std::string_view text) {
+  int number = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec == std::errc() && end == text.data() + text.size())
+    return number >= 1 && number <= SIGRTMAX ? std::optional<int>(number) : std::nullopt;
+  std::string name = upper(text);
+  if (name.rfind("SIG", 0) != 0) name = "SIG" + name;
+  for (const auto& [sig, n] : kSignalNames)
+    if (n == name) return sig;
+  return std::nullopt;
+}
+
+std::string signal_name(int signal) {
+  for (const auto& [sig, n] : kSignalNames)
+    if (sig == signal) return std::string(n);
+  return "signal " + std::to_string(signal);
+}
+
+std::string ScenarioError::to_string() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  out += ": ";
+  if (!field.empty()) out += field + ": ";
+  return out + message;
+}
+
+std::vector<Property> properties_to_check(const Scenario& s) {
+  if (!s.properties.empty()) return s.properties;
+  std::vector<Property> out;
+  for (Property p : all_properties())
+    if (p != Property::steps_match_walkthrough || s.walkthrough) out.push_back(p);
+  return out;
+}
+
+}  // namespace forkcheck::harness

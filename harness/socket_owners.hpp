@@ -1,0 +1,35 @@
+#pragma once
+// Which client connections a server process holds: its socket inodes (/proc/<pid>/fd) joined with
+// the kernel's TCP tables (/proc/<pid>/net/tcp and tcp6, read in the process's own network
+// namespace). The fault injector records these for a frozen victim so that no_dropped_requests
+// can excuse exactly the failures on connections that victim had accepted.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace forkcheck::harness {
+
+enum class TcpState : int { established = 1, listen = 10 };  // the codes this module uses
+
+struct TcpEntry {
+  std::uint16_t local_port = 0;
+  std::uint16_t remote_port = 0;
+  int state = 0;            // the kernel's TCP state code (1 = ESTABLISHED, 10 = LISTEN, ...)
+  std::uint64_t inode = 0;  // 0 for a socket no process holds (e.g. TIME_WAIT)
+  bool v6 = false;
+};
+
+// Pure: the text of /proc/net/tcp or /proc/net/tcp6 (header line skipped, malformed lines dropped).
+// Addresses are not kept: only ports, state and inode are needed to attribute connections.
+std::vector<TcpEntry> parse_proc_net_tcp(std::string_view text);
+
+// Inodes of the sockets in /proc/<pid>/fd (readlink gives "socket:[inode]"). Empty when gone.
+std::vector<std::uint64_t> socket_inodes_of(pid_t pid);
+
+// For established connections held by any of `pids` whose local port is `server_port`: the remote
+// port, which is the client's local port. Sorted, unique.
+std::vector<std::uint16_t> client_ports_of(const std::vector<pid_t>& pids, std::uint16_t server_port);
+
+}  // namespace forkcheck::harness
