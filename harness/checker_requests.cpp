@@ -1,6 +1,7 @@
 // Properties about the requests: no_dropped_requests and service_available, and the attribution of
 // failures to kills that both rely on.
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "harness/checker_properties.hpp"
@@ -15,8 +16,17 @@ bool connection_loss(RequestError e) {
          e == RequestError::bad_response || e == RequestError::other;
 }
 
-// The service window: from launch until the harness stops the target or a fault aims at the
-// primary. Requests started later are not the target's responsibility.
+// The service window: from the instant the port first accepted a connection until the harness
+// stops the target or a fault aims at the primary. Probes refused while the target was still
+// starting, and requests after the stop, are not the target's responsibility.
+mono_ns window_start(const History& h) {
+  if (h.target.listening_ns) return *h.target.listening_ns;
+  mono_ns first_ok = INT64_MAX;
+  for (const auto& r : h.requests)
+    if (r.error == RequestError::ok) first_ok = std::min(first_ok, r.start_ns);
+  return first_ok;
+}
+
 mono_ns window_end(const History& h) {
   mono_ns end = h.stop.stop_sent_ns > 0 ? h.stop.stop_sent_ns : INT64_MAX;
   for (const auto& f : h.faults)
@@ -78,10 +88,10 @@ struct Failures {
 
 PropertyResult check_no_dropped_requests(const History& h, const Scenario&) {
   const Property p = Property::no_dropped_requests;
-  const mono_ns end = window_end(h);
+  const mono_ns start = window_start(h), end = window_end(h);
   Failures f;
   for (const auto& r : h.requests) {
-    if (r.probe || r.start_ns >= end) continue;
+    if (r.probe || r.start_ns < start || r.start_ns >= end) continue;
     ++f.considered;
     if (r.error == RequestError::ok) continue;
     if (const auto i = excusing_fault(h, r)) {
@@ -108,10 +118,10 @@ PropertyResult check_no_dropped_requests(const History& h, const Scenario&) {
 
 PropertyResult check_service_available(const History& h, const Scenario&) {
   const Property p = Property::service_available;
-  const mono_ns end = window_end(h);
+  const mono_ns start = window_start(h), end = window_end(h);
   Failures f;
   for (const auto& r : h.requests) {
-    if (r.start_ns >= end) continue;
+    if (r.start_ns < start || r.start_ns >= end) continue;
     ++f.considered;
     const bool unavailable = r.error == RequestError::refused || r.error == RequestError::connect_timeout ||
                              (r.error == RequestError::timeout && !excusing_fault(h, r));

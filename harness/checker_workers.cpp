@@ -45,7 +45,7 @@ void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, Restor
     line += "; the run ended " + ms(h.run_end_ns - *r.death_ns) + " after the death, before the deadline";
   } else {
     ++t.failed;
-    const mono_ns end = h.run_end_ns > 0 ? h.run_end_ns : *r.death_ns + deadline_ns;
+    const mono_ns end = service_end_ns(h);
     line += "; never back to " + std::to_string(h.target.workers) + " ready workers (" +
             std::to_string(ready_workers_at(h, end)) + " at the end of the run)";
   }

@@ -33,13 +33,7 @@ struct Builder {
     std::stable_sort(by_fork.begin(), by_fork.end(), [](auto* a, auto* b) { return a->fork_ns < b->fork_ns; });
   }
 
-  mono_ns end_ns() const {
-    if (h.run_end_ns > 0) return h.run_end_ns;
-    mono_ns t = h.target.launch_ns;
-    for (const auto& r : h.requests) t = std::max(t, r.end_ns);
-    for (const auto* w : by_fork) t = std::max({t, w->fork_ns, w->exit_ns.value_or(0)});
-    return t;
-  }
+  mono_ns end_ns() const { return service_end_ns(h); }
 
   bool answered_by_primary(mono_ns until) const {
     return std::any_of(h.requests.begin(), h.requests.end(), [&](const RequestRecord& r) {

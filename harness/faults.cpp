@@ -62,10 +62,14 @@ std::vector<Victim> open_victims(const std::vector<pid_t>& pids, pid_t primary, 
 }
 
 // Sends `signo` to every victim as close together as possible; the ones it could not reach are noted.
+// Returns the instant just BEFORE the first signal: a SIGKILLed process's connections are reset
+// before pidfd_send_signal even returns, so a later stamp would make its own resets look earlier
+// than the kill.
 mono_ns send_all(const std::vector<Victim>& victims, int signo, std::string& note) {
+  const mono_ns sent = monotonic_ns();
   for (const Victim& v : victims)
     if (!v.fd.send_signal(signo)) add_note(note, "signal " + std::to_string(signo) + " not delivered to " + std::to_string(v.pid));
-  return monotonic_ns();
+  return sent;
 }
 
 // No notification exists for a non-child's stop or continue: /proc is polled every 100 us, bounded.

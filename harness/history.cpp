@@ -119,6 +119,16 @@ int live_workers_at(const History& h, mono_ns t) {
   return static_cast<int>(std::count_if(h.workers.begin(), h.workers.end(), [t](const auto& w) { return is_live(w, t); }));
 }
 
+mono_ns service_end_ns(const History& h) {
+  if (h.stop.stop_sent_ns > 0) return h.stop.stop_sent_ns;
+  if (h.run_end_ns > 0) return h.run_end_ns;
+  mono_ns t = h.target.launch_ns;
+  for (const auto& r : h.requests) t = std::max(t, r.end_ns);
+  for (const auto& w : h.workers) t = std::max({t, w.fork_ns, w.ready_ns.value_or(0), w.exit_ns.value_or(0)});
+  for (const auto& f : h.faults) t = std::max({t, f.sent_ns, f.death_seen_ns.value_or(0)});
+  return t;
+}
+
 const WorkerLifetime* find_worker(const History& h, pid_t pid) {
   for (const auto& w : h.workers)
     if (w.pid == pid) return &w;

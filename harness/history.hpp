@@ -136,6 +136,10 @@ bool targets_primary(FaultKind k);
 // Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
 bool expects_death(const FaultRecord& f);
 
+// The end of the service window: when the harness sent the stop, else the end of the run, else the
+// latest instant recorded. "At the end of the run" in evidence means this instant.
+mono_ns service_end_ns(const History& h);
+
 const WorkerLifetime* find_worker(const History& h, pid_t pid);
 // Live at t and ready at or before t (ready_ns set and <= t).
 int ready_workers_at(const History& h, mono_ns t);

@@ -52,6 +52,8 @@ Progress Connection::begin(std::uint64_t id, mono_ns intended_ns, mono_ns now) {
 
 Progress Connection::on_event(std::uint32_t events, std::uint32_t generation, std::span<char> buffer) {
   if (generation != generation_) return Progress::pending;
+  // Edge-triggered: a FIN that came with the response has no edge of its own later.
+  peer_closed_ = peer_closed_ || (events & kClosedOrError) != 0;
   switch (state_) {
     case State::connecting:
       return (events & (EPOLLOUT | kClosedOrError)) ? finish_connect() : Progress::pending;
@@ -97,6 +99,7 @@ Progress Connection::open_connection() {
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd.get(), &ev) != 0) return fail(RequestError::other, errno);
   fd_ = std::move(fd);
   state_ = State::connecting;
+  peer_closed_ = false;
   const auto* address = reinterpret_cast<const sockaddr*>(&target_.address);
   if (::connect(fd_.get(), address, sizeof target_.address) == 0) return on_connected();
   if (errno == EINPROGRESS) return Progress::pending;
@@ -170,7 +173,7 @@ Progress Connection::finish_response() {
   record_.status = parser_.status_code();
   record_.worker_pid = parser_.worker_pid();
   record_.error = classify_response();
-  if (keep_alive_ && parser_.keep_alive() && parser_.unconsumed() == 0) {
+  if (keep_alive_ && !peer_closed_ && parser_.keep_alive() && parser_.unconsumed() == 0) {
     state_ = State::idle;
   } else {
     close();

@@ -69,6 +69,7 @@ class Connection {
   bool probe_;
   std::atomic<std::uint64_t>* sent_;
   State state_ = State::closed;
+  bool peer_closed_ = false;
   UniqueFd fd_;
   mono_ns opened_ns_ = 0;
   std::uint16_t local_port_ = 0;

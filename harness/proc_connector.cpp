@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -17,15 +18,21 @@ namespace {
 
 constexpr std::size_t kRecvBuffer = 64 * 1024;
 
-// What the kernel sends back for our subscription: PROC_EVENT_NONE with our sequence number.
+// What the kernel sends back for our subscription: PROC_EVENT_NONE whose `ack` is ours + 1 (the
+// kernel overwrites `seq`; acknowledgements are multicast, so other listeners' ones must not count).
 struct Ack {
+  std::uint32_t cookie = 0;  // what we sent in `ack`
   bool seen = false;
   int err = 0;
 };
 
-std::uint32_t subscription_seq() { return static_cast<std::uint32_t>(::getpid()) ^ 0x5eedf00du; }
+// Unique per subscription, also between observers of one process.
+std::uint32_t new_cookie() {
+  static std::atomic<std::uint32_t> count{0};
+  return (static_cast<std::uint32_t>(::getpid()) << 12) ^ (count++ * 2654435761u);
+}
 
-bool send_mcast_op(int fd, proc_cn_mcast_op op) {
+bool send_mcast_op(int fd, proc_cn_mcast_op op, std::uint32_t cookie = 0) {
   alignas(nlmsghdr) char buf[NLMSG_SPACE(sizeof(cn_msg) + sizeof(op))] = {};
   auto* nl = reinterpret_cast<nlmsghdr*>(buf);
   nl->nlmsg_len = NLMSG_LENGTH(sizeof(cn_msg) + sizeof(op));
@@ -34,7 +41,7 @@ bool send_mcast_op(int fd, proc_cn_mcast_op op) {
   auto* cn = static_cast<cn_msg*>(NLMSG_DATA(nl));
   cn->id.idx = CN_IDX_PROC;
   cn->id.val = CN_VAL_PROC;
-  cn->seq = subscription_seq();
+  cn->ack = cookie;
   cn->len = sizeof(op);
   std::memcpy(cn->data, &op, sizeof(op));
   return ::send(fd, buf, nl->nlmsg_len, 0) == static_cast<ssize_t>(nl->nlmsg_len);
@@ -48,7 +55,10 @@ void decode_event(const cn_msg& cn, const unsigned char* payload, std::vector<Pr
   ProcEvent e;
   e.t_ns = static_cast<mono_ns>(ev.timestamp_ns);
   if (ev.what == proc_event::PROC_EVENT_NONE) {
-    if (ack && cn.seq == subscription_seq()) *ack = Ack{true, static_cast<int>(ev.event_data.ack.err)};
+    if (ack && cn.ack == ack->cookie + 1) {
+      ack->seen = true;
+      ack->err = static_cast<int>(ev.event_data.ack.err);
+    }
   } else if (ev.what == proc_event::PROC_EVENT_FORK) {
     const auto& f = ev.event_data.fork;
     if (f.child_pid != f.child_tgid) return;  // a new thread, not a process
@@ -80,8 +90,9 @@ void decode(const void* data, std::size_t len, std::vector<ProcEvent>& out, Ack*
 }
 
 // Reads datagrams until the acknowledgement of our subscription arrives or the timeout passes.
-Ack await_ack(int fd, int timeout_ms, std::vector<ProcEvent>& early) {
+Ack await_ack(int fd, std::uint32_t cookie, int timeout_ms, std::vector<ProcEvent>& early) {
   Ack ack;
+  ack.cookie = cookie;
   const mono_ns deadline = monotonic_ns() + ms_to_ns(timeout_ms);
   alignas(nlmsghdr) static thread_local char buf[kRecvBuffer];
   while (!ack.seen) {
@@ -117,9 +128,10 @@ std::optional<ProcConnector> ProcConnector::open(std::string* why_not, int ack_t
   addr.nl_family = AF_NETLINK;
   addr.nl_groups = CN_IDX_PROC;
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail("bind to CN_IDX_PROC");
-  if (!send_mcast_op(fd.get(), PROC_CN_MCAST_LISTEN)) return fail("PROC_CN_MCAST_LISTEN");
+  const std::uint32_t cookie = new_cookie();
+  if (!send_mcast_op(fd.get(), PROC_CN_MCAST_LISTEN, cookie)) return fail("PROC_CN_MCAST_LISTEN");
   std::vector<ProcEvent> early;
-  const Ack ack = await_ack(fd.get(), ack_timeout_ms, early);
+  const Ack ack = await_ack(fd.get(), cookie, ack_timeout_ms, early);
   if (!ack.seen) {
     errno = ETIMEDOUT;
     return fail("no acknowledgement from the proc connector");

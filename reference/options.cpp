@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <map>
 
 #include "common/exit_code.hpp"
 
@@ -22,18 +21,17 @@ struct MsFlags {
   long grace = 10000, read_timeout = 5000, write_timeout = 5000;
 };
 
-void add_cluster_flags(CLI::App& app, Options& o) {
+void add_cluster_flags(CLI::App& app, Options& o, std::string& sched) {
   app.add_option("--workers,-w", o.supervisor.workers, "Number of workers (default: CPU count)")
       ->check(CLI::Range(1, 1024));
   app.add_option("--port,-p", o.port, "TCP port; 0 picks a free one (printed on stdout)")
       ->check(CLI::Range(0, 65535))->capture_default_str();
   app.add_option("--host", o.host, "Address to listen on (use 0.0.0.0 to expose)")->capture_default_str();
-  const std::map<std::string, Sched> scheds{{"shared", Sched::shared}, {"reuseport", Sched::reuseport}};
-  app.add_option("--sched", o.sched,
+  app.add_option("--sched", sched,
                  "shared: one socket opened by the primary, inherited by every worker (default); "
                  "reuseport: one SO_REUSEPORT socket per worker, the naive design that loses a "
                  "killed worker's queued connections")
-      ->transform(CLI::CheckedTransformer(scheds, CLI::ignore_case));
+      ->check(CLI::IsMember({"shared", "reuseport"}))->capture_default_str();
   app.add_option("--events", o.events_path, "Write JSON Lines events (monotonic ns) to this file");
 }
 
@@ -92,11 +90,12 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   Options o;
   o.supervisor.workers = cpu_count();
   MsFlags ms;
+  std::string sched = "shared";
   CLI::App app("refcluster: the reference pre-fork cluster. A primary forks N workers that serve "
                "HTTP on one port and replaces any worker that dies.",
                "refcluster");
   app.set_version_flag("--version", "refcluster " FORKCHECK_VERSION);
-  add_cluster_flags(app, o);
+  add_cluster_flags(app, o, sched);
   add_supervisor_flags(app, o, ms);
   add_service_flags(app, o, ms);
   try {
@@ -110,6 +109,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     return {.exit_code = to_int(ExitCode::cannot_run)};
   }
   finish(o, ms);
+  o.sched = sched == "reuseport" ? Sched::reuseport : Sched::shared;
   return {.options = o};
 }
 

@@ -1,8 +1,9 @@
 // A tiny pre-fork "cluster" for the launcher, observer and fault tests (not HTTP): the primary forks
 // N sleeping workers and replaces any that dies, until SIGTERM.
-//   tiny_cluster N [--orphan] [--threads] [--grandchild] [--listen PORT]
+//   tiny_cluster N [--orphan] [--setsid] [--threads] [--grandchild] [--listen PORT]
 // --orphan      workers ignore SIGTERM and set no PDEATHSIG; the primary exits on SIGTERM without
 //               stopping them: a deliberate orphan bug
+// --setsid      workers leave the primary's process group (setsid)
 // --threads     the primary and each worker start an idle thread (thread events must be ignored)
 // --grandchild  each worker forks one child of its own (not a worker)
 // --listen PORT the primary listens on 127.0.0.1:PORT; workers accept and hold every connection
@@ -26,6 +27,7 @@ namespace {
 struct Options {
   int workers = 2;
   bool orphan = false;
+  bool setsid = false;
   bool threads = false;
   bool grandchild = false;
   int listen_port = 0;
@@ -53,6 +55,7 @@ void worker_setup(const Options& o, pid_t parent) {
 
 [[noreturn]] void worker_main(const Options& o, pid_t parent) {
   worker_setup(o, parent);
+  if (o.setsid) ::setsid();
   if (o.grandchild && fork() == 0) {
     worker_setup(o, getppid());
     for (;;) pause();
@@ -81,6 +84,7 @@ Options parse(int argc, char** argv) {
   if (argc > 1) o.workers = std::atoi(argv[1]);
   for (int i = 2; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--orphan")) o.orphan = true;
+    else if (!std::strcmp(argv[i], "--setsid")) o.setsid = true;
     else if (!std::strcmp(argv[i], "--threads")) o.threads = true;
     else if (!std::strcmp(argv[i], "--grandchild")) o.grandchild = true;
     else if (!std::strcmp(argv[i], "--listen") && i + 1 < argc) o.listen_port = std::atoi(argv[++i]);

@@ -75,7 +75,7 @@ TEST(LoadErrors, ServerClosingBetweenRequestsIsNotAFailure) {
   for (ServerMode mode : {ServerMode::close_after_n, ServerMode::drop_after_n}) {
     const LoadRun run = run_against(mode, open_loop(60, 2), 500);
     ASSERT_GE(run.records.size(), 25U);
-    EXPECT_EQ(count_error(run.records, RequestError::ok), run.records.size());
+    EXPECT_EQ(count_error(run.records, RequestError::ok), run.records.size()) << static_cast<int>(mode);
     const auto fresh = std::count_if(run.records.begin(), run.records.end(),
                                      [](const RequestRecord& r) { return r.fresh_connection; });
     EXPECT_GE(static_cast<std::size_t>(fresh), run.records.size() / 3);

@@ -1,0 +1,29 @@
+#pragma once
+// The target's command line: a template in which {port} and {workers} (and {events}, for targets
+// that write refcluster's event format) are replaced. Without a template the target is refcluster.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace forkcheck::harness {
+
+struct TargetValues {
+  int port = 0;
+  int workers = 0;
+  std::string events_path;  // empty: no event feed
+};
+
+// Replaces every {port}, {workers} and {events}; an unknown {name} is an error (nullopt, *error set).
+std::optional<std::string> expand_target(std::string_view templ, const TargetValues& values, std::string* error);
+
+// refcluster's template, with its event feed enabled.
+std::string refcluster_template(const std::string& refcluster_path);
+
+// refcluster beside this forkcheck (installed layout), in the build tree's reference/ folder, or on
+// PATH; empty when none is found.
+std::string find_refcluster();
+
+// Single-quotes `word` for /bin/sh.
+std::string shell_quote(std::string_view word);
+
+}  // namespace forkcheck::harness
