@@ -46,9 +46,10 @@ void print_errors(const LoadSummary& s) {
 void print_report(const BenchOptions& o, const LoadSummary& s, int threads, mono_ns start_ns, double cpu_s) {
   const double elapsed_s = static_cast<double>(s.last_end_ns - start_ns) / 1e9;
   const double rate = elapsed_s > 0 ? static_cast<double>(s.requests) / elapsed_s : 0;
+  char mode[64];
+  std::snprintf(mode, sizeof mode, o.spec.closed_loop ? "closed loop" : "open loop %.0f rps", o.spec.rate_rps);
   std::printf("target %s:%d  connections %d  threads %d  %s  %s\n", o.host.c_str(), o.port, o.spec.connections, threads,
-              o.spec.closed_loop ? "closed loop" : ("open loop " + std::to_string(o.spec.rate_rps) + " rps").c_str(),
-              o.spec.keep_alive ? "keep-alive" : "no keep-alive");
+              mode, o.spec.keep_alive ? "keep-alive" : "no keep-alive");
   std::printf("requests %llu in %.2f s: %.1f req/s (ok %llu)\n", static_cast<unsigned long long>(s.requests), elapsed_s,
               rate, static_cast<unsigned long long>(s.ok));
   const LatencySummary& l = s.latency;

@@ -60,6 +60,8 @@ Verdict verdict_of(const ResponseParser& p, const ResponseLimits& limits) {
     (void)p.header("content-length");
   } else {
     FUZZ_CHECK(!v.keep_alive, "a failed response never keeps the connection");
+    FUZZ_CHECK(v.body.size() <= limits.max_body_bytes, "a failed body respects max_body_bytes too");
+    v.body.clear();  // how much of a failed body was kept depends on where the bytes were cut
   }
   return v;
 }

@@ -6,8 +6,10 @@
 // Decisions (also in reports/README.md):
 //  - A fault meant to kill workers whose death was never seen did not happen: workers_restored
 //    reports it and is `unknown` (the run did not exercise what it meant to), never `pass`.
-//  - Requests started after the harness stopped the target, or after a fault aimed at the primary,
-//    are outside the run's service window: no_dropped_requests and service_available ignore them.
+//  - The service window runs from the first accepted connection (target.listening_ns) to the stop
+//    (or a fault aimed at the primary): no_dropped_requests and service_available ignore requests
+//    started outside it (probes refused during start-up, requests after the stop).
+//  - A recovery whose deadline had not passed when the run ended is `unknown`.
 //  - steps_match_walkthrough is checked only for walkthrough scenarios; otherwise it is omitted.
 #include <cstddef>
 #include <optional>

@@ -84,6 +84,8 @@ struct Builder {
   bool add_fork_rows();
   bool add_serve_rows();
   bool add_fault_rows(std::size_t fault_index);
+  bool add_crash_row(std::size_t fault_index, const FaultRecovery& rec);
+  bool add_replacement_row(std::size_t fault_index, const FaultRecovery& rec);
   void add_continue_row();
   std::string shares_note() const;
 };
@@ -180,41 +182,47 @@ bool Builder::add_serve_rows() {
 }
 
 bool Builder::add_fault_rows(std::size_t i) {
-  const FaultRecord& f = h.faults[i];
   const FaultRecovery rec = recovery_after(h, i);
-  const int k = static_cast<int>(f.victims.size());
-  TableRow crash = row(9, "Worker crashes", ProcessType::worker, n - std::max(k, 1), n - std::max(k, 1) > 0);
+  return add_crash_row(i, rec) && add_replacement_row(i, rec);
+}
+
+bool Builder::add_crash_row(std::size_t i, const FaultRecovery& rec) {
+  const FaultRecord& f = h.faults[i];
+  const int k = std::max(static_cast<int>(f.victims.size()), 1);
+  TableRow crash = row(9, "Worker crashes", ProcessType::worker, n - k, n - k > 0);
   crash.fault_index = i;
   const std::optional<mono_ns> t9 = rec.victim_exit_ns ? rec.victim_exit_ns : rec.death_ns;
-  const std::string who = (k == 1 ? "One worker dies: pid " : std::to_string(k) + " workers die: pids ") +
-                          pid_list(f.victims) + " (" + signal_name(f.signal) + ")";
   if (!t9) {
     crash.notes = "not observed: the fault did not happen" + (f.note.empty() ? "" : " (" + f.note + ")");
-    if (!add(std::move(crash), false)) return false;
-  } else {
-    // Just after the victims' exit, before their replacements' fork: both excluded, whatever order
-    // the observer and the pidfd stamped them in.
-    std::vector<pid_t> excluded = f.victims;
-    excluded.insert(excluded.end(), rec.replacements.begin(), rec.replacements.end());
-    int live = 0;
-    for (const auto& w : h.workers)
-      if (w.fork_ns <= *t9 && (!w.exit_ns || *w.exit_ns > *t9) &&
-          std::find(excluded.begin(), excluded.end(), w.pid) == excluded.end())
-        ++live;
-    const auto deadline = *t9 + static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
-    const RequestRecord* still = first_answer(*t9, false, excluded);
-    const bool serving = still && still->end_ns <= deadline;
-    crash.t_ns = *t9;
-    crash.workers = live;
-    if (serving || run_over || end_ns() > deadline) crash.listening = serving;
-    crash.notes = who + (serving ? "; the remaining workers still serve" : "; no remaining worker answered");
-    const bool observable = crash.listening.has_value();
-    if (!add(std::move(crash), observable)) return false;
+    return add(std::move(crash), false);
   }
+  // Just after the victims' exit, before their replacements' fork: both excluded, whatever order
+  // the observer and the pidfd stamped them in.
+  std::vector<pid_t> excluded = f.victims;
+  excluded.insert(excluded.end(), rec.replacements.begin(), rec.replacements.end());
+  int live = 0;
+  for (const auto& w : h.workers)
+    if (w.fork_ns <= *t9 && (!w.exit_ns || *w.exit_ns > *t9) &&
+        std::find(excluded.begin(), excluded.end(), w.pid) == excluded.end())
+      ++live;
+  const auto deadline = *t9 + static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
+  const RequestRecord* still = first_answer(*t9, false, excluded);
+  const bool serving = still && still->end_ns <= deadline;
+  crash.t_ns = *t9;
+  crash.workers = live;
+  if (serving || run_over || end_ns() > deadline) crash.listening = serving;
+  crash.notes = (f.victims.size() == 1 ? "One worker dies: pid " : std::to_string(k) + " workers die: pids ") +
+                pid_list(f.victims) + " (" + signal_name(f.signal) + ")" +
+                (serving ? "; the remaining workers still serve" : "; no remaining worker answered");
+  const bool observable = crash.listening.has_value();
+  return add(std::move(crash), observable);
+}
 
+bool Builder::add_replacement_row(std::size_t i, const FaultRecovery& rec) {
+  const std::size_t k = std::max<std::size_t>(h.faults[i].victims.size(), 1);
   TableRow fork = row(10, "Master forks new worker", ProcessType::primary, n, false);
   fork.fault_index = i;
-  if (rec.replacement_fork_ns && rec.replacements.size() >= static_cast<std::size_t>(std::max(k, 1))) {
+  if (rec.replacement_fork_ns && rec.replacements.size() >= k) {
     observe_primary(fork, *rec.replacement_fork_ns, end_ns());
     std::string note = "Worker count restored: replacement pid " + pid_list(rec.replacements) + " forked";
     if (rec.death_ns) note += " " + fmt_ms(*rec.replacement_fork_ns - *rec.death_ns) + " ms after the death";

@@ -83,7 +83,8 @@ struct KeyMoment {
 };
 std::vector<KeyMoment> key_moments(const History& h, const ExecutionTable& table);
 
-// Plain-text rendering for live stdout, aligned columns. The header once, then one line per row.
+// Plain-text rendering for live stdout, aligned columns. The header once, then one line per row;
+// each string ends with a newline.
 std::string render_table_header_text();
 std::string render_row_text(const TableRow& row, mono_ns launch_ns);
 

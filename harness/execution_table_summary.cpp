@@ -155,7 +155,7 @@ std::vector<KeyMoment> key_moments(const History& h, const ExecutionTable&) {
 
 std::string render_table_header_text() {
   return pad("Step", 5) + pad("Time ms", 10) + pad("Action", 29) + pad("Process Type", 19) + pad("Workers", 12) +
-         pad("Listening", 14) + "Notes";
+         pad("Listening", 14) + "Notes\n";
 }
 
 std::string render_row_text(const TableRow& row, mono_ns launch_ns) {
@@ -168,7 +168,7 @@ std::string render_row_text(const TableRow& row, mono_ns launch_ns) {
     listening += std::string(" (exp ") + (row.expected_listening ? "Yes" : "No") + ")";
   const std::string mark = row.mismatch() ? "✗ " : "";
   return pad(std::to_string(row.step), 5) + pad(t, 10) + pad(row.action, 29) + pad(std::string(to_string(row.process)), 19) +
-         pad(workers, 12) + pad(listening, 14) + mark + row.notes;
+         pad(workers, 12) + pad(listening, 14) + mark + row.notes + "\n";
 }
 
 }  // namespace forkcheck::harness

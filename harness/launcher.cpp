@@ -170,7 +170,7 @@ void Target::kill_tree() {
 }
 
 std::variant<Target, LaunchError> launch(const std::string& command_line, const std::string& log_path,
-                                         int settle_ms) {
+                                         int settle_ms, const std::function<void(pid_t)>& on_spawned) {
   auto state = std::make_unique<Target::State>();
   state->command = command_line;
   state->log_path = log_path;
@@ -193,6 +193,7 @@ std::variant<Target, LaunchError> launch(const std::string& command_line, const 
     registry.push_back(state.get());
   }
   Target target(std::move(state));
+  if (on_spawned) on_spawned(target.primary_pid());
   if (auto exit = target.wait_exit_until(monotonic_ns() + ms_to_ns(settle_ms))) {
     target.kill_tree();
     return LaunchError{"`" + command_line + "` " + describe(*exit) + " within " + std::to_string(settle_ms) +

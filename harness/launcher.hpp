@@ -10,6 +10,7 @@
 // signalling the group can never hit a recycled group. Its exit is read with waitid(WNOWAIT).
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,14 +67,18 @@ class Target {
 
  private:
   explicit Target(std::unique_ptr<State> state);
-  friend std::variant<Target, LaunchError> launch(const std::string&, const std::string&, int);
+  friend std::variant<Target, LaunchError> launch(const std::string&, const std::string&, int,
+                                                  const std::function<void(pid_t)>&);
   std::unique_ptr<State> state_;
 };
 
 // Starts `command_line` via `/bin/sh -c 'exec ...'`; stdout and stderr go to `log_path`.
 // A target that exits within `settle_ms` did not start: that, and exec failures, are LaunchErrors.
+// `on_spawned(primary_pid)` runs as soon as the pid exists, before the settle wait: pass
+// Observer::set_primary there, so even the /proc fallback sees the first forks on time.
+// The command must be one simple command (`exec` applies to the first one only).
 std::variant<Target, LaunchError> launch(const std::string& command_line, const std::string& log_path,
-                                         int settle_ms = 50);
+                                         int settle_ms = 50, const std::function<void(pid_t)>& on_spawned = {});
 
 // PR_SET_CHILD_SUBREAPER for forkcheck itself. False (with errno) if the kernel refused.
 bool become_subreaper();

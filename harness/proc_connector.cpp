@@ -78,14 +78,19 @@ void decode_event(const cn_msg& cn, const unsigned char* payload, std::vector<Pr
 }
 
 void decode(const void* data, std::size_t len, std::vector<ProcEvent>& out, Ack* ack) {
-  int remaining = static_cast<int>(len);
-  for (auto* nl = static_cast<const nlmsghdr*>(data); NLMSG_OK(nl, remaining); nl = NLMSG_NEXT(nl, remaining)) {
-    if (nl->nlmsg_type == NLMSG_ERROR || nl->nlmsg_type == NLMSG_NOOP) continue;
-    if (NLMSG_PAYLOAD(nl, 0) < sizeof(cn_msg)) continue;
-    cn_msg cn{};
-    std::memcpy(&cn, NLMSG_DATA(nl), sizeof cn);
-    if (NLMSG_PAYLOAD(nl, 0) < sizeof(cn_msg) + cn.len) continue;
-    decode_event(cn, static_cast<const unsigned char*>(NLMSG_DATA(nl)) + sizeof(cn_msg), out, ack);
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  // NLMSG_OK/NEXT, spelled out with unsigned sizes (the macros mix signedness).
+  for (std::size_t at = 0; at + sizeof(nlmsghdr) <= len;) {
+    nlmsghdr nl{};
+    std::memcpy(&nl, bytes + at, sizeof nl);
+    if (nl.nlmsg_len < sizeof(nlmsghdr) || nl.nlmsg_len > len - at) return;
+    const std::size_t payload = nl.nlmsg_len - NLMSG_HDRLEN;
+    if (nl.nlmsg_type != NLMSG_ERROR && nl.nlmsg_type != NLMSG_NOOP && payload >= sizeof(cn_msg)) {
+      cn_msg cn{};
+      std::memcpy(&cn, bytes + at + NLMSG_HDRLEN, sizeof cn);
+      if (payload >= sizeof(cn_msg) + cn.len) decode_event(cn, bytes + at + NLMSG_HDRLEN + sizeof(cn_msg), out, ack);
+    }
+    at += NLMSG_ALIGN(nl.nlmsg_len);
   }
 }
 

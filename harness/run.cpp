@@ -170,6 +170,7 @@ History Run::snapshot() const {
   History h = history_;
   h.workers = observer_.workers();
   merge_readiness(h, served_at_);
+  refine_fault_deaths(h);
   return h;
 }
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -112,6 +113,19 @@ void merge_readiness(History& h, const std::map<pid_t, mono_ns>& served_at) {
   }
   for (const Event& e : h.events)
     if (e.kind == EventKind::primary_start) h.target.primary_start_ns = e.t_ns;
+}
+
+void refine_fault_deaths(History& h) {
+  for (FaultRecord& f : h.faults) {
+    if (!f.death_seen_ns || f.victims.empty()) continue;
+    mono_ns last_exit = 0;
+    for (pid_t victim : f.victims) {
+      const auto w = std::find_if(h.workers.begin(), h.workers.end(), [victim](const WorkerLifetime& l) { return l.pid == victim; });
+      if (w == h.workers.end() || !w->exit_ns || *w->exit_ns < f.sent_ns) return;
+      last_exit = std::max(last_exit, *w->exit_ns);
+    }
+    f.death_seen_ns = std::min(*f.death_seen_ns, last_exit);
+  }
 }
 
 void print_verdicts(std::ostream& out, const std::vector<PropertyResult>& results) {

@@ -85,18 +85,27 @@ bool WorkerBook::on_exit(pid_t pid, mono_ns t, int wait_status, bool exact) {
 
 bool WorkerBook::reconcile(const std::vector<ScannedChild>& children, mono_ns t) {
   if (primary_ == 0) return false;
+  auto find = [&children](pid_t pid) {
+    return std::find_if(children.begin(), children.end(), [pid](const ScannedChild& c) { return c.pid == pid; });
+  };
+  std::vector<std::pair<pid_t, int>> gone;  // pid, wait status (-1: unknown)
+  for (const auto& entry : live_) {
+    const auto it = find(entry.first);
+    if (it == children.end()) gone.emplace_back(entry.first, -1);
+    else if (it->zombie) gone.emplace_back(entry.first, it->wait_status);
+  }
   bool changed = false;
-  std::vector<pid_t> gone;
-  for (const auto& [pid, index] : live_) {
-    const auto it = std::find_if(children.begin(), children.end(), [pid](const ScannedChild& c) { return c.pid == pid; });
-    if (it == children.end() || it->zombie) gone.push_back(pid);
+  for (const auto& [pid, status] : gone) changed |= on_exit(pid, t, status, false);
+  for (const ScannedChild& c : children) {
+    if (live_.contains(c.pid)) continue;
+    if (!c.zombie) {
+      changed |= on_fork(c.pid, t);
+    } else if (!approx_exit_.contains(c.pid)) {
+      // Born and dead between two samples (a crash loop): still a worker that lived, at t.
+      changed |= on_fork(c.pid, t);
+      on_exit(c.pid, t, c.wait_status, false);
+    }
   }
-  for (const pid_t pid : gone) {
-    const auto it = std::find_if(children.begin(), children.end(), [pid](const ScannedChild& c) { return c.pid == pid; });
-    changed |= on_exit(pid, t, it == children.end() ? -1 : it->wait_status, false);
-  }
-  for (const ScannedChild& c : children)
-    if (!c.zombie && !live_.contains(c.pid)) changed |= on_fork(c.pid, t);
   return changed;
 }
 

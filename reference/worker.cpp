@@ -88,10 +88,12 @@ int serve_as_worker(const WorkerSetup& setup) {
   }
 
   ServiceServer server(setup.service);
+  // The socket is already listening, so from here on connections are accepted within microseconds.
+  // Ready goes first, the control thread after: creating a thread is the largest remaining start-up
+  // cost and accepting does not need it (a stop signal stays pending until the thread takes it).
+  if (!send_worker_message(setup.channel_fd, message(setup, WorkerSignal::ready), /*retry=*/true)) _exit(1);
   // Detached: it lives until the stop signal or until the process _exit()s after serve().
   std::thread(control_loop, std::cref(setup), std::ref(server)).detach();
-  // The socket is already listening, so from here on connections are accepted within microseconds.
-  if (!send_worker_message(setup.channel_fd, message(setup, WorkerSignal::ready), /*retry=*/true)) _exit(1);
   // _exit here, with `server` still alive: the detached control thread may be touching it.
   _exit(server.serve(listen_fd) ? 0 : 1);
 }

@@ -34,7 +34,9 @@ HttpAnswer http_get(int port, int timeout_ms) {
   client.set_connection_timeout(std::chrono::milliseconds(timeout_ms));
   client.set_read_timeout(std::chrono::milliseconds(timeout_ms));
   const auto result = client.Get("/");
-  if (!result) return {};
+  if (!result)
+    return {.connect_failed = result.error() == httplib::Error::Connection ||
+                              result.error() == httplib::Error::ConnectionTimeout};
   HttpAnswer answer{.status = result->status, .body = result->body};
   if (result->has_header("X-Worker-Pid"))
     answer.worker_pid = static_cast<pid_t>(std::stol(result->get_header_value("X-Worker-Pid")));

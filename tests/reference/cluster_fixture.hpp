@@ -29,6 +29,9 @@ struct HttpAnswer {
   int status = 0;  // 0: no answer (connection refused, reset, timeout)
   std::string body;
   pid_t worker_pid = 0;
+  // No answer: true when the connection itself failed (refused, timed out), false when it was
+  // accepted and then lost (e.g. reset by a worker killed while holding it).
+  bool connect_failed = false;
 };
 
 // One GET / on a fresh connection.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "tests/reference/cluster_fixture.hpp"
@@ -69,13 +70,17 @@ TEST(Cluster, SigkilledWorkerIsReplacedInTheSameSlot) {
 }
 
 // The accept queue belongs to the primary's socket, so killing every worker refuses no connection:
-// queued connections wait for the replacements.
+// queued connections wait for the replacements. Only a connection a worker had already accepted
+// dies with it (at most one per kill, as the client has one connection open at a time).
 TEST(Cluster, KillAllWhileClientsConnectRefusesNothing) {
   auto c = Cluster::start(2);
   std::atomic<bool> stop{false};
-  std::atomic<int> ok{0}, failed{0};
+  std::atomic<int> ok{0}, refused{0}, lost{0};
   std::thread client([&] {
-    while (!stop) (http_get(c.port()).status == 200 ? ok : failed)++;
+    while (!stop) {
+      const auto answer = http_get(c.port());
+      (answer.status == 200 ? ok : answer.connect_failed ? refused : lost)++;
+    }
   });
   for (int round = 0; round < 5; ++round) {
     for (pid_t pid : c.ready_workers()) Cluster::kill_worker(pid);
@@ -84,8 +89,10 @@ TEST(Cluster, KillAllWhileClientsConnectRefusesNothing) {
   const int ok_before_stop = ok;
   stop = true;
   client.join();
-  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_LE(lost.load(), 5 * 2);
   EXPECT_GT(ok_before_stop, 0);
+  std::printf("kill-all x5: %d ok, %d refused, %d lost with a killed worker\n", ok.load(), refused.load(), lost.load());
   EXPECT_TRUE(c.wait_for_ready(2, 3000));
 }
 

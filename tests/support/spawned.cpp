@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include "common/unique_fd.hpp"
 
@@ -165,10 +167,30 @@ bool wait_for_port(int port, int timeout_ms) {
       timeout_ms, 5);
 }
 
+#ifndef FORKCHECK_TEST_REFCLUSTER_BIN
+#define FORKCHECK_TEST_REFCLUSTER_BIN ""
+#endif
+#ifndef FORKCHECK_TEST_FORKCHECK_BIN
+#define FORKCHECK_TEST_FORKCHECK_BIN ""
+#endif
+#ifndef FORKCHECK_TEST_BROKENCLUSTER_BIN
+#define FORKCHECK_TEST_BROKENCLUSTER_BIN ""
+#endif
+#ifndef FORKCHECK_TEST_SOURCE_DIR
+#define FORKCHECK_TEST_SOURCE_DIR ""
+#endif
+
 std::string binary_from_env(const char* variable) {
-  const char* value = std::getenv(variable);
-  if (!value || !*value) throw std::runtime_error(std::string("environment variable ") + variable + " is not set");
-  return value;
+  if (const char* value = std::getenv(variable); value && *value) return value;
+  static const std::pair<std::string_view, const char*> kBuildTree[] = {
+      {"REFCLUSTER_BIN", FORKCHECK_TEST_REFCLUSTER_BIN},
+      {"FORKCHECK_BIN", FORKCHECK_TEST_FORKCHECK_BIN},
+      {"BROKENCLUSTER_BIN", FORKCHECK_TEST_BROKENCLUSTER_BIN},
+      {"FORKCHECK_SOURCE_DIR", FORKCHECK_TEST_SOURCE_DIR},
+  };
+  for (const auto& [name, path] : kBuildTree)
+    if (name == variable && *path) return path;
+  throw std::runtime_error(std::string(variable) + " is not set and the build tree has no such program");
 }
 
 }  // namespace forkcheck::testing

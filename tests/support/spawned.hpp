@@ -50,8 +50,8 @@ int free_port();
 // True once a TCP connect to 127.0.0.1:port succeeds within timeout_ms.
 bool wait_for_port(int port, int timeout_ms);
 
-// Directory of the test executables' build tree siblings: $<TARGET_FILE:...> values come through
-// environment variables set by CMake (REFCLUSTER_BIN, FORKCHECK_BIN, BROKENCLUSTER_BIN, ...).
+// A program under test: the environment variable (REFCLUSTER_BIN, FORKCHECK_BIN, BROKENCLUSTER_BIN,
+// FORKCHECK_SOURCE_DIR) when set, else the build tree's own path compiled in by tests/CMakeLists.txt.
 std::string binary_from_env(const char* variable);
 
 }  // namespace forkcheck::testing

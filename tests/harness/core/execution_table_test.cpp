@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/execution_table.hpp"
 #include "history_builder.hpp"
 
@@ -190,6 +192,9 @@ TEST(TextRendering, AlignedColumnsAndAMismatchMark) {
   EXPECT_EQ(header.find("Process Type"), row3.find("Primary"));
   EXPECT_NE(row10.find("3 (exp 4)"), std::string::npos) << row10;
   EXPECT_NE(row10.find("✗ no replacement"), std::string::npos) << row10;
+  EXPECT_EQ(header.back(), '\n');
+  EXPECT_EQ(row3.back(), '\n');
+  EXPECT_EQ(std::count(row10.begin(), row10.end(), '\n'), 1);
 }
 
 }  // namespace

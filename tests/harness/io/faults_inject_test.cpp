@@ -35,8 +35,7 @@ bool contains(const std::vector<pid_t>& v, pid_t p) { return std::find(v.begin()
 
 struct Cluster {
   explicit Cluster(const std::string& args, const std::string& name, int n)
-      : observer(), target(launch_tiny(args, name)) {
-    observer.set_primary(target.primary_pid());
+      : observer(), target(launch_tiny(args, name, {&observer})) {
     ok = observer.wait_for_live_count(n, in_ms(5000));
   }
   Observer observer;  // constructed first: it must see the first forks

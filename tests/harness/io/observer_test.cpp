@@ -41,8 +41,7 @@ TEST_P(ObserverTest, SaysWhichSourceItUses) {
 TEST_P(ObserverTest, SeesTheWorkersButNotTheirThreadsOrChildren) {
   Observer observer(options());  // before the launch: the first forks must not be missed
   const mono_ns before = monotonic_ns();
-  Target target = launch_tiny("3 --threads --grandchild", "observe_forks");
-  observer.set_primary(target.primary_pid());
+  Target target = launch_tiny("3 --threads --grandchild", "observe_forks", {&observer});
   ASSERT_TRUE(observer.wait_for_live_count(3, in_ms(5000))) << observer.live_count();
   const auto workers = observer.workers();
   ASSERT_EQ(workers.size(), 3u);
@@ -58,8 +57,7 @@ TEST_P(ObserverTest, SeesTheWorkersButNotTheirThreadsOrChildren) {
 
 TEST_P(ObserverTest, SeesAKillAndTheReplacement) {
   Observer observer(options());
-  Target target = launch_tiny("3", "observe_kill");
-  observer.set_primary(target.primary_pid());
+  Target target = launch_tiny("3", "observe_kill", {&observer});
   ASSERT_TRUE(observer.wait_for_live_count(3, in_ms(5000)));
   const pid_t victim = observer.live_workers().front();
   auto fd = Pidfd::open(victim);
@@ -68,8 +66,8 @@ TEST_P(ObserverTest, SeesAKillAndTheReplacement) {
   ASSERT_TRUE(fd->send_signal(SIGKILL));
   const bool replaced = observer.wait_until(
       [victim](const WorkerBook& b) {
-        return b.workers().size() == 4 && b.live_count() == 3 &&
-               std::none_of(b.live_workers().begin(), b.live_workers().end(), [victim](pid_t p) { return p == victim; });
+        const auto live = b.live_workers();
+        return b.workers().size() == 4 && b.live_count() == 3 && std::find(live.begin(), live.end(), victim) == live.end();
       },
       in_ms(5000));
   const mono_ns seen_ns = monotonic_ns();
@@ -94,8 +92,7 @@ TEST_P(ObserverTest, SeesAKillAndTheReplacement) {
 
 TEST_P(ObserverTest, SeesThePrimaryExit) {
   Observer observer(options());
-  Target target = launch_tiny("2", "observe_primary");
-  observer.set_primary(target.primary_pid());
+  Target target = launch_tiny("2", "observe_primary", {&observer});
   ASSERT_TRUE(observer.wait_for_live_count(2, in_ms(5000)));
   auto fd = Pidfd::open(target.primary_pid());
   ASSERT_TRUE(fd && fd->send_signal(SIGKILL));
@@ -106,13 +103,54 @@ TEST_P(ObserverTest, SeesThePrimaryExit) {
 
 TEST_P(ObserverTest, IgnoresAnotherClusterRunningAtTheSameTime) {
   Observer observer(options());
-  Target mine = launch_tiny("2", "observe_mine");
-  observer.set_primary(mine.primary_pid());
+  Target mine = launch_tiny("2", "observe_mine", {&observer});
   Target other = launch_tiny("3", "observe_other");
   ASSERT_TRUE(forkcheck::testing::eventually([&] { return children_of(other.primary_pid()).size() == 3; }, 5000));
   ASSERT_TRUE(observer.wait_for_live_count(2, in_ms(5000)));
   EXPECT_EQ(observer.workers().size(), 2u);
   EXPECT_EQ(as_set(observer.live_workers()), as_set(children_of(mine.primary_pid())));
+}
+
+// The kernel's events are held until the primary is known: forks before set_primary keep their instants.
+TEST(ObserverSources, NetlinkReplaysForksSeenBeforeThePrimaryWasKnown) {
+  Observer observer;
+  ASSERT_EQ(observer.source(), "netlink") << observer.fallback_reason();
+  Target target = launch_tiny("3", "observe_late");
+  ASSERT_TRUE(forkcheck::testing::eventually([&] { return children_of(target.primary_pid()).size() == 3; }, 5000));
+  const mono_ns known_ns = monotonic_ns();
+  observer.set_primary(target.primary_pid());
+  EXPECT_EQ(observer.live_count(), 3);
+  for (const auto& w : observer.workers()) EXPECT_LT(w.fork_ns, known_ns);
+}
+
+// Both sources on one target: the /proc instants trail the kernel's by about one sampling period.
+TEST(ObserverSources, ProcInstantsTrailTheKernelsByAboutOnePeriod) {
+  Observer netlink;
+  Observer proc(ObserverOptions{.force_proc = true});
+  ASSERT_EQ(netlink.source(), "netlink") << netlink.fallback_reason();
+  Target target = launch_tiny("2", "observe_both", {&netlink, &proc});
+  ASSERT_TRUE(netlink.wait_for_live_count(2, in_ms(5000)));
+  ASSERT_TRUE(proc.wait_for_live_count(2, in_ms(5000)));
+  auto fd = Pidfd::open(netlink.live_workers().front());
+  ASSERT_TRUE(fd && fd->send_signal(SIGKILL));
+  auto replaced = [](const WorkerBook& b) { return b.workers().size() == 3 && b.live_count() == 2; };
+  ASSERT_TRUE(netlink.wait_until(replaced, in_ms(5000)));
+  ASSERT_TRUE(proc.wait_until(replaced, in_ms(5000)));
+  const auto exact = netlink.workers();
+  const auto sampled = proc.workers();
+  for (std::size_t i = 0; i < exact.size(); ++i) {
+    ASSERT_EQ(exact[i].pid, sampled[i].pid);
+    // A sample's instant is taken before /proc is read, so it may lead the kernel's by the scan's duration.
+    EXPECT_GE(sampled[i].fork_ns, exact[i].fork_ns - ms_to_ns(5));
+    EXPECT_LE(sampled[i].fork_ns, exact[i].fork_ns + ms_to_ns(100));
+    std::printf("[ measure ] fork of %d: proc - netlink = %.3f ms\n", exact[i].pid,
+                ns_to_ms(sampled[i].fork_ns - exact[i].fork_ns));
+  }
+  ASSERT_TRUE(exact[0].exit_ns && sampled[0].exit_ns);
+  EXPECT_GE(*sampled[0].exit_ns, *exact[0].exit_ns - ms_to_ns(5));
+  EXPECT_LE(*sampled[0].exit_ns, *exact[0].exit_ns + ms_to_ns(100));
+  std::printf("[ measure ] exit of %d: proc - netlink = %.3f ms\n", exact[0].pid,
+              ns_to_ms(*sampled[0].exit_ns - *exact[0].exit_ns));
 }
 
 INSTANTIATE_TEST_SUITE_P(Sources, ObserverTest, ::testing::Values(false, true),

@@ -79,6 +79,12 @@ TEST(WorkerBook, ReconcileFromAScanAndRefineWithLateExactEvents) {
   EXPECT_TRUE(book.apply(fork_of(104, 100, 95)));
   EXPECT_EQ(book.workers()[2].fork_ns, 95);
   EXPECT_FALSE(book.reconcile({{104, false, -1}}, 110));
+  // A worker born and dead between two samples is still recorded, once.
+  EXPECT_TRUE(book.reconcile({{104, false, -1}, {105, true, 1 << 8}}, 115));
+  EXPECT_FALSE(book.reconcile({{104, false, -1}, {105, true, 1 << 8}}, 116));
+  ASSERT_EQ(book.workers().size(), 4u);
+  EXPECT_EQ(book.workers()[3].exit_status, 1);
+  EXPECT_EQ(book.live_count(), 1);
   EXPECT_TRUE(book.primary_gone(120, -1));
   EXPECT_EQ(book.primary_exit()->status, -1);
 }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs one forkcheck scenario against a target and checks the verdict it reaches.
+#
+#   expect_verdict.sh [--require PROGRAM]... FORKCHECK SCENARIO TARGET_CMD EXPECTED [PROPERTY...]
+#
+# EXPECTED is
+#   0        forkcheck exits 0 and every testcase of junit.xml passed;
+#   1        forkcheck exits 1 and the testcases with a <failure> are exactly the PROPERTY list;
+#            every other testcase passed (no <error>, i.e. no unknown verdict);
+#   decided  forkcheck exits 0 or 1 and no testcase is unknown (peers: whatever their verdicts).
+# --require PROGRAM: exit 77 (ctest SKIP_RETURN_CODE) when PROGRAM is not on PATH.
+# The run uses --port 0 and a temporary report directory, removed afterwards (kept when
+# FORKCHECK_KEEP_REPORTS=1). Time-bounded (FORKCHECK_CONFORMANCE_TIMEOUT_S, default 60 s); whatever
+# of the run is still alive afterwards is SIGKILLed by pid (processes carrying this run's marker).
+set -euo pipefail
+
+readonly SKIP=77
+usage() {
+  echo "usage: $0 [--require PROGRAM]... FORKCHECK SCENARIO TARGET_CMD 0|1|decided [PROPERTY...]" >&2
+  exit 2
+}
+
+while [[ $# -gt 0 && $1 == --require ]]; do
+  [[ $# -ge 2 ]] || usage
+  if ! command -v "$2" >/dev/null 2>&1; then
+    echo "SKIP: $2 is not installed (ci/peers installs it)"
+    exit "$SKIP"
+  fi
+  shift 2
+done
+[[ $# -ge 4 ]] || usage
+forkcheck=$1 scenario=$2 target=$3 expected=$4
+shift 4
+expected_failing=("$@")
+case $expected in 0 | 1 | decided) ;; *) usage ;; esac
+[[ -x $forkcheck ]] || { echo "FAIL: forkcheck not executable: $forkcheck" >&2; exit 1; }
+[[ -r $scenario ]] || { echo "FAIL: scenario not readable: $scenario" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/forkcheck-conformance.XXXXXX")
+# Every process of this run inherits the marker through its environment, so the clean-up below finds
+# exactly what this run started (and only that), even if forkcheck itself was killed.
+export FORKCHECK_CONFORMANCE_RUN="$work"
+
+kill_leftovers() {
+  local round pid found
+  for round in 1 2 3 4 5; do
+    found=0
+    for environ in /proc/[0-9]*/environ; do
+      pid=${environ#/proc/}
+      pid=${pid%/environ}
+      [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+      if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qxF "FORKCHECK_CONFORMANCE_RUN=$work"; then
+        echo "clean-up: SIGKILL leftover pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+        found=1
+      fi
+    done
+    ((found)) || return 0
+    sleep 0.1
+  done
+}
+cleanup() {
+  unset FORKCHECK_CONFORMANCE_RUN
+  kill_leftovers
+  if [[ ${FORKCHECK_KEEP_REPORTS:-0} == 1 ]]; then
+    echo "report kept in $work/report"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+report=$work/report
+cmd=("$forkcheck" run "$scenario" --target "$target" --port 0 --report "$report")
+echo "running: ${cmd[*]}"
+status=0
+timeout -k 5 "${FORKCHECK_CONFORMANCE_TIMEOUT_S:-60}" "${cmd[@]}" >"$work/stdout" 2>"$work/stderr" </dev/null ||
+  status=$?
+unset FORKCHECK_CONFORMANCE_RUN
+
+show_output() {
+  echo "--- forkcheck stdout (tail) ---"
+  tail -n 40 "$work/stdout" || true
+  echo "--- forkcheck stderr (tail) ---"
+  tail -n 20 "$work/stderr" || true
+}
+fail() {
+  echo "FAIL: $*"
+  show_output
+  exit 1
+}
+
+((status != 124 && status != 137)) || fail "forkcheck did not finish within ${FORKCHECK_CONFORMANCE_TIMEOUT_S:-60} s"
+[[ -r $report/junit.xml ]] || fail "exit $status and no $report/junit.xml"
+
+# One "name verdict" line per testcase: pass, fail (<failure>) or unknown (<error>). forkcheck's
+# junit.xml escapes '<' in every text, so a raw '<failure'/'<error' is always an element.
+verdicts=$(awk '
+  function flush() { if (name != "") print name, verdict; name = "" }
+  /<testcase / {
+    flush()
+    if (match($0, /name="[^"]*"/)) name = substr($0, RSTART + 6, RLENGTH - 7)
+    verdict = "pass"
+  }
+  /<failure[ >]/ { verdict = "fail" }
+  /<error[ >]/ { verdict = "unknown" }
+  END { flush() }
+' "$report/junit.xml")
+[[ -n $verdicts ]] || fail "junit.xml has no testcase"
+echo "--- verdicts (forkcheck exit $status) ---"
+echo "$verdicts"
+
+failing=$(awk '$2 == "fail" { print $1 }' <<<"$verdicts" | sort)
+unknown=$(awk '$2 == "unknown" { print $1 }' <<<"$verdicts" | sort)
+[[ -z $unknown ]] || fail "unknown verdict for: $(echo $unknown)"
+
+case $expected in
+  decided)
+    ((status == 0 || status == 1)) || fail "expected a decided run (exit 0 or 1), got exit $status"
+    ;;
+  0)
+    ((status == 0)) || fail "expected exit 0, got $status"
+    [[ -z $failing ]] || fail "expected every property to hold; failing: $(echo $failing)"
+    ;;
+  1)
+    ((status == 1)) || fail "expected exit 1, got $status"
+    want=$(printf '%s\n' "${expected_failing[@]}" | sort)
+    for p in "${expected_failing[@]}"; do
+      grep -q "^$p " <<<"$verdicts" || fail "property $p is not in junit.xml"
+    done
+    [[ $failing == "$want" ]] || fail "expected failing: $(echo $want); got failing: $(echo $failing)"
+    ;;
+esac
+echo "PASS: forkcheck exit $status, failing: ${failing:-none}"
