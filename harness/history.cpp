@@ -21,7 +21,7 @@ constexpr std::array<std::pair<RequestError, std::string_view>, 10> kErrorNames{
     {RequestError::other, "other"},
 }};
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 7> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultNames{{
     {FaultKind::kill_worker, "kill_worker"},
     {FaultKind::stop_worker, "stop_worker"},
     {FaultKind::cont_worker, "cont_worker"},
@@ -29,6 +29,9 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 7> kFaultNames{{
     {FaultKind::kill_all, "kill_all"},
     {FaultKind::kill_primary, "kill_primary"},
     {FaultKind::term_primary, "term_primary"},
+    {FaultKind::kill_new_workers, "kill_new_workers"},
+    {FaultKind::create_file, "create_file"},
+    {FaultKind::remove_file, "remove_file"},
 }};
 
 bool is_live(const WorkerLifetime& w, mono_ns t) {
@@ -109,9 +112,11 @@ std::optional<FaultKind> fault_kind_from_string(std::string_view name) {
 
 bool targets_primary(FaultKind k) { return k == FaultKind::kill_primary || k == FaultKind::term_primary; }
 
+bool touches_file(FaultKind k) { return k == FaultKind::create_file || k == FaultKind::remove_file; }
+
 bool expects_death(const FaultRecord& f) {
-  const bool worker_kill =
-      f.kind == FaultKind::kill_worker || f.kind == FaultKind::term_worker || f.kind == FaultKind::kill_all;
+  const bool worker_kill = f.kind == FaultKind::kill_worker || f.kind == FaultKind::term_worker ||
+                           f.kind == FaultKind::kill_all || f.kind == FaultKind::kill_new_workers;
   return worker_kill && f.signal != SIGSTOP && f.signal != SIGCONT && f.signal != SIGTSTP;
 }
 

@@ -66,6 +66,9 @@ enum class FaultKind {
   kill_all,      // every live worker at the same instant
   kill_primary,  // SIGKILL to the primary
   term_primary,  // SIGTERM to the primary (graceful stop)
+  kill_new_workers,  // storm: for `for_s` seconds every newly forked worker is SIGKILLed on sight
+  create_file,   // creates the scenario's file (the target's {crash_file}): no signal
+  remove_file,   // removes it
 };
 std::string_view to_string(FaultKind k);
 
@@ -133,6 +136,8 @@ std::optional<FaultKind> fault_kind_from_string(std::string_view name);
 
 // kill_primary / term_primary: the fault is aimed at the primary, not at a worker.
 bool targets_primary(FaultKind k);
+// create_file / remove_file: the fault changes the file system, not a process.
+bool touches_file(FaultKind k);
 // Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
 bool expects_death(const FaultRecord& f);
 

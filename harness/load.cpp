@@ -15,8 +15,9 @@ namespace forkcheck::harness {
 namespace {
 
 constexpr int kProbeConnections = 4;
-constexpr std::size_t kClosedLoopReserve = std::size_t{1} << 16;
-constexpr std::size_t kMaxReserve = std::size_t{1} << 22;
+// A closed loop runs as fast as the target answers: reserve for this rate (more grows the vector).
+constexpr double kClosedLoopReserveRps = 100'000;
+constexpr std::size_t kMaxReserve = std::size_t{1} << 20;
 
 void validate(const LoadSpec& spec, int port) {
   if (spec.connections < 1 || spec.connections > 10'000) throw std::invalid_argument("load: connections must be 1..10000");
@@ -59,7 +60,8 @@ ThreadPlan plan_thread(const LoadSpec& spec, int thread, int threads, mono_ns st
   for (int c = thread; c < spec.connections; c += threads) load.connection_ids.push_back(c);
   ThreadPlan plan{.start_ns = start_ns, .stop_ns = stop_ns};
   const mono_ns duration_ns = std::max<mono_ns>(stop_ns - start_ns, 0);
-  plan.expected_records = spec.closed_loop ? kClosedLoopReserve : expected_records(spec.rate_rps, duration_ns, threads);
+  const double rate_hz = spec.closed_loop ? kClosedLoopReserveRps : spec.rate_rps;
+  plan.expected_records = expected_records(rate_hz, duration_ns, threads);
   plan.lanes.push_back(std::move(load));
   if (thread == 0 && spec.probe_rate_hz > 0) {
     LaneSpec probe{.rate_hz = spec.probe_rate_hz, .keep_alive = false, .probe = true};
@@ -89,6 +91,7 @@ LoadGenerator::~LoadGenerator() {
 
 void LoadGenerator::start(mono_ns start_ns, mono_ns stop_ns) {
   if (!threads_.empty()) throw std::logic_error("load: start() called twice");
+  if (stop_ns < start_ns) throw std::invalid_argument("load: stop_ns before start_ns");
   const int threads = thread_count(spec_);
   for (int t = 0; t < threads; ++t) {
     threads_.push_back(std::make_unique<LoadThread>(*target_, plan_thread(spec_, t, threads, start_ns, stop_ns), next_id_));

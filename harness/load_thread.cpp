@@ -64,7 +64,7 @@ LoadThread::LoadThread(const LoadTarget& target, ThreadPlan plan, std::atomic<st
   for (const LaneSpec& spec : plan_.lanes) connections += spec.connection_ids.size();
   slots_.reserve(connections);
   for (const LaneSpec& spec : plan_.lanes) {
-    Lane lane{.spec = spec, .first_slot = static_cast<std::uint32_t>(slots_.size())};
+    Lane lane{.spec = spec};
     lane.idle.resize(std::max<std::size_t>(spec.connection_ids.size(), 1));
     for (int id : spec.connection_ids) {
       const auto slot = static_cast<std::uint32_t>(slots_.size());

@@ -51,7 +51,6 @@ class LoadThread {
  private:
   struct Lane {
     LaneSpec spec;
-    std::uint32_t first_slot = 0;
     std::vector<std::uint32_t> idle;  // ring of idle slots, oldest first: requests rotate over connections
     std::size_t idle_head = 0;
     std::size_t idle_count = 0;

@@ -7,7 +7,7 @@ namespace forkcheck::harness {
 namespace {
 
 // One table, one string form per property: the names are part of the JUnit and report.json contract.
-constexpr std::array<std::pair<Property, std::string_view>, 7> kPropertyNames{{
+constexpr std::array<std::pair<Property, std::string_view>, 9> kPropertyNames{{
     {Property::workers_restored, "workers_restored"},
     {Property::no_overshoot, "no_overshoot"},
     {Property::no_dropped_requests, "no_dropped_requests"},
@@ -15,6 +15,8 @@ constexpr std::array<std::pair<Property, std::string_view>, 7> kPropertyNames{{
     {Property::primary_alive, "primary_alive"},
     {Property::no_orphans, "no_orphans"},
     {Property::steps_match_walkthrough, "steps_match_walkthrough"},
+    {Property::bounded_restarts, "bounded_restarts"},
+    {Property::graceful_stop, "graceful_stop"},
 }};
 
 }  // namespace

@@ -16,6 +16,8 @@ enum class Property {
   primary_alive,
   no_orphans,
   steps_match_walkthrough,
+  bounded_restarts,  // fork rate under the scenario's max_forks_per_s; N ready again once deaths stop
+  graceful_stop,     // SIGTERM to the primary (term_primary): it exits 0 within stop_grace_s
 };
 
 std::string_view to_string(Property p);

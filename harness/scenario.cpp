@@ -151,12 +151,14 @@ FaultKind read_kind(const Reader& r, const YAML::Node& n, const std::string& pat
   if (!kind)
     r.fail(kind_node, path + ".kind",
            "unknown fault kind '" + kind_node.Scalar() +
-               "' (expected kill_worker, stop_worker, cont_worker, term_worker, kill_all, kill_primary or term_primary)");
+               "' (expected kill_worker, stop_worker, cont_worker, term_worker, kill_all, kill_primary, term_primary, "
+               "kill_new_workers, create_file or remove_file)");
   return *kind;
 }
 
 void read_victims(const Reader& r, const YAML::Node& n, const std::string& path, FaultSpec& f) {
-  const bool at_worker = !targets_primary(f.kind) && f.kind != FaultKind::kill_all;
+  const bool at_worker = !targets_primary(f.kind) && !touches_file(f.kind) && f.kind != FaultKind::kill_all &&
+                         f.kind != FaultKind::kill_new_workers;
   if (f.kind == FaultKind::kill_all) f.victim = VictimSelector::all;
   if (auto v = n["victim"]) {
     if (!at_worker) r.fail(v, path + ".victim", std::string(to_string(f.kind)) + " takes no victim selector");
@@ -177,18 +179,37 @@ void check_fault_times(const Reader& r, const YAML::Node& n, const std::string& 
   if (f.count > 1 && f.every_s <= 0) r.fail(n["count"], path + ".count", "count > 1 needs every_s > 0");
   if (f.at_s - f.jitter_s < s.warmup_s)
     r.fail(at, path + ".at_s", "at_s - jitter_s must not be before the end of warm-up (warmup_s)");
-  const double last = f.at_s + f.every_s * (f.count - 1) + f.jitter_s;
+  const double last = f.at_s + f.every_s * (f.count - 1) + f.jitter_s + f.for_s;
   if (last >= s.duration_s)
-    r.fail(at, path + ".at_s", "the fault's last occurrence (+ jitter_s) must be before duration_s");
+    r.fail(at, path + ".at_s", "the fault's last occurrence (+ jitter_s + for_s) must be before duration_s");
+}
+
+// Keys that belong to some kinds only: a storm's length, a file fault's path, a signal.
+void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& path, FaultSpec& f) {
+  const bool storm = f.kind == FaultKind::kill_new_workers;
+  if (auto v = n["for_s"]) {
+    if (!storm) r.fail(v, path + ".for_s", "for_s belongs to kill_new_workers only");
+    f.for_s = r.positive(v, path + ".for_s");
+  } else if (storm) {
+    r.fail(n, path + ".for_s", "missing (kill_new_workers needs for_s, the storm's length in seconds)");
+  }
+  if (auto v = n["path"]) {
+    if (!touches_file(f.kind)) r.fail(v, path + ".path", "path belongs to create_file and remove_file only");
+    f.path = r.text(v, path + ".path");
+    if (f.path.empty()) r.fail(v, path + ".path", "must not be empty");
+  }
+  if (auto v = n["signal"]; v && touches_file(f.kind))
+    r.fail(v, path + ".signal", std::string(to_string(f.kind)) + " sends no signal");
 }
 
 FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& path, const Scenario& s) {
-  r.check_keys(n, path, {"kind", "signal", "at_s", "every_s", "jitter_s", "count", "victim", "victims"});
+  r.check_keys(n, path, {"kind", "signal", "at_s", "every_s", "jitter_s", "count", "victim", "victims", "for_s", "path"});
   FaultSpec f;
   f.kind = read_kind(r, n, path);
   f.signal = default_signal(f.kind);
   f.at_s = s.warmup_s;
-  if (auto v = n["signal"]) {
+  read_kind_keys(r, n, path, f);
+  if (auto v = n["signal"]; v && !touches_file(f.kind)) {
     const auto sig = signal_from_string(r.text(v, path + ".signal"));
     if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");
     f.signal = *sig;
@@ -209,6 +230,10 @@ void read_faults(const Reader& r, const YAML::Node& n, Scenario& s) {
     s.faults.push_back(read_fault(r, n[i], "faults[" + std::to_string(i) + "]", s));
 }
 
+bool has_fault(const Scenario& s, FaultKind k) {
+  return std::any_of(s.faults.begin(), s.faults.end(), [k](const FaultSpec& f) { return f.kind == k; });
+}
+
 void read_properties(const Reader& r, const YAML::Node& n, Scenario& s) {
   if (!n.IsSequence() || n.size() == 0)
     r.fail(n, "properties", "expected a non-empty list of property names (omit the key to check all)");
@@ -221,6 +246,8 @@ void read_properties(const Reader& r, const YAML::Node& n, Scenario& s) {
       r.fail(n[i], field, "listed twice");
     if (*p == Property::steps_match_walkthrough && !s.walkthrough)
       r.fail(n[i], field, "steps_match_walkthrough needs walkthrough: true");
+    if (*p == Property::graceful_stop && !has_fault(s, FaultKind::term_primary))
+      r.fail(n[i], field, "graceful_stop needs a term_primary fault");
     s.properties.push_back(*p);
   }
 }
@@ -234,7 +261,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
   r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
                           "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "seed", "walkthrough", "load",
-                          "faults", "properties"});
+                          "faults", "properties", "max_forks_per_s"});
   Scenario s;
   s.source_path = std::string(file_name);
   s.name = stem(file_name);
@@ -245,6 +272,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (auto n = root["port"]) s.port = r.integer_in(n, "port", 0, 65535);
   if (auto n = root["seed"]) s.seed = read_seed(r, n);
   if (auto n = root["walkthrough"]) s.walkthrough = r.boolean(n, "walkthrough");
+  if (auto n = root["max_forks_per_s"]) s.max_forks_per_s = r.positive(n, "max_forks_per_s");
   read_timing(r, root, s);
   if (auto n = root["load"]) read_load(r, n, s.load);
   if (auto n = root["faults"]) read_faults(r, n, s);

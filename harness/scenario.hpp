@@ -33,6 +33,11 @@ std::optional<VictimSelector> victim_selector_from_string(std::string_view name)
 std::optional<int> signal_from_string(std::string_view text);  // addition
 std::string signal_name(int signal);                            // addition
 
+// create_file / remove_file act on this path by default; the run replaces the placeholder (also in the
+// target command) by a file in the report directory, so a target can be told "crash while it exists".
+inline constexpr std::string_view kCrashFilePlaceholder = "{crash_file}";
+inline constexpr double kDefaultMaxForksPerS = 50;
+
 struct FaultSpec {
   FaultKind kind = FaultKind::kill_worker;
   int signal = SIGKILL;
@@ -42,6 +47,8 @@ struct FaultSpec {
   int count = 1;         // occurrences
   VictimSelector victim = VictimSelector::random;
   int victims = 1;       // how many workers per occurrence (random/newest)
+  double for_s = 0;      // kill_new_workers: how long the storm lasts from each occurrence
+  std::string path = std::string(kCrashFilePlaceholder);  // create_file / remove_file
 };
 
 struct Scenario {
@@ -60,6 +67,7 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   std::vector<Property> properties; // empty in the file: all
   bool walkthrough = false;         // compare the table with the seed's (steps_match_walkthrough)
+  std::optional<double> max_forks_per_s;  // bounded_restarts' limit; set: the property applies by default
   std::uint64_t seed = 1;
 };
 
@@ -72,7 +80,8 @@ struct ScenarioError {
 };
 
 // addition: the properties a run checks: the scenario's list, or every applicable one when the file
-// had none (steps_match_walkthrough only when walkthrough is true).
+// had none (steps_match_walkthrough only when walkthrough is true, bounded_restarts only when
+// max_forks_per_s is set, graceful_stop only with a term_primary fault).
 std::vector<Property> properties_to_check(const Scenario& s);
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);

@@ -73,8 +73,14 @@ std::string ScenarioError::to_string() const {
 std::vector<Property> properties_to_check(const Scenario& s) {
   if (!s.properties.empty()) return s.properties;
   std::vector<Property> out;
-  for (Property p : all_properties())
-    if (p != Property::steps_match_walkthrough || s.walkthrough) out.push_back(p);
+  const bool stops_primary = std::any_of(s.faults.begin(), s.faults.end(),
+                                         [](const FaultSpec& f) { return f.kind == FaultKind::term_primary; });
+  for (Property p : all_properties()) {
+    if (p == Property::steps_match_walkthrough && !s.walkthrough) continue;
+    if (p == Property::bounded_restarts && !s.max_forks_per_s) continue;
+    if (p == Property::graceful_stop && !stops_primary) continue;
+    out.push_back(p);
+  }
   return out;
 }
 
