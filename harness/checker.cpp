@@ -55,6 +55,9 @@ PropertyResult dispatch(Property p, const History& h, const Scenario& s) {
     case Property::primary_alive: return detail::check_primary_alive(h, s);
     case Property::no_orphans: return detail::check_no_orphans(h, s);
     case Property::steps_match_walkthrough: return detail::check_steps_match_walkthrough(h, s);
+    case Property::bounded_restarts: return detail::check_bounded_restarts(h, s);
+    case Property::graceful_stop: return detail::check_graceful_stop(h, s);
+    case Property::no_worker_crash_on_input: return detail::check_no_worker_crash_on_input(h, s);
   }
   return detail::result(p, Verdict::unknown, "no checker for this property");
 }

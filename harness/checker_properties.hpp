@@ -14,6 +14,9 @@ PropertyResult check_no_orphans(const History& h, const Scenario& s);
 PropertyResult check_no_dropped_requests(const History& h, const Scenario& s);
 PropertyResult check_service_available(const History& h, const Scenario& s);
 PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s);
+PropertyResult check_bounded_restarts(const History& h, const Scenario& s);
+PropertyResult check_graceful_stop(const History& h, const Scenario& s);
+PropertyResult check_no_worker_crash_on_input(const History& h, const Scenario& s);
 
 // Evidence quotes instants as milliseconds since the target's launch: "+1523.4 ms".
 inline std::string at_ms(const History& h, mono_ns t) {

@@ -28,7 +28,8 @@ struct RestoreTally {
 void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
   const FaultRecord& f = h.faults[i];
   const FaultRecovery r = recovery_after(h, i);
-  std::string line = fault_label(h, i) + ": victim " + pids_text(f.victims) + " died at " + at_ms(h, *r.death_ns);
+  const char* lost = f.kind == FaultKind::stop_worker ? " hung at " : " died at ";
+  std::string line = fault_label(h, i) + ": victim " + pids_text(f.victims) + lost + at_ms(h, *r.death_ns);
   if (r.replacement_fork_ns)
     line += "; replacement " + pids_text(r.replacements) + " forked at " + at_ms(h, *r.replacement_fork_ns);
   if (const auto rt = r.recovery_ns()) {
@@ -52,10 +53,23 @@ void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, Restor
   t.evidence.push_back(line);
 }
 
+// A storm's kills are judged once, from its last kill: during the storm no replacement can live.
+bool later_storm_kill(const History& h, std::size_t i) {
+  return h.faults[i].kind == FaultKind::kill_new_workers &&
+         std::any_of(h.faults.begin() + static_cast<long>(i) + 1, h.faults.end(),
+                     [](const FaultRecord& f) { return f.kind == FaultKind::kill_new_workers; });
+}
+
 void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
   const FaultRecord& f = h.faults[i];
   if (targets_primary(f.kind)) {
     t.evidence.push_back(fault_label(h, i) + ": aimed at the primary, nothing to restore");
+  } else if (touches_file(f.kind)) {
+    t.evidence.push_back(fault_label(h, i) + ": " + f.note);
+  } else if (later_storm_kill(h, i)) {
+    return;  // judged with the storm's last kill
+  } else if (f.kind == FaultKind::stop_worker && f.confirmed_ns) {
+    judge_recovery(h, i, deadline_ns, t);  // a hung worker is not ready: it must be replaced
   } else if (f.death_seen_ns) {
     judge_recovery(h, i, deadline_ns, t);
   } else if (expects_death(f)) {

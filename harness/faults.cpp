@@ -1,13 +1,18 @@
 // The effectful half of faults.hpp: sending a planned fault to live processes.
 #include "harness/faults.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "common/pidfd.hpp"
+#include "common/unique_fd.hpp"
 #include "harness/proc_scan.hpp"
 #include "harness/socket_owners.hpp"
 
@@ -116,6 +121,22 @@ void freeze_and_kill(FaultRecord& rec, const std::vector<Victim>& victims, std::
   rec.death_seen_ns = confirm_deaths(victims, deadline, rec.note);
 }
 
+// create_file / remove_file: the instant is sent_ns, confirmed_ns once the file is (or is not) there.
+void change_file(FaultRecord& rec, const std::string& path) {
+  rec.sent_ns = monotonic_ns();
+  bool done = false;
+  if (rec.kind == FaultKind::create_file) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    done = static_cast<bool>(fd);
+  } else {
+    done = ::unlink(path.c_str()) == 0 || errno == ENOENT;
+  }
+  const int error = errno;
+  if (done) rec.confirmed_ns = monotonic_ns();
+  add_note(rec.note, std::string(done ? "" : "failed: ") + (rec.kind == FaultKind::create_file ? "create " : "remove ") +
+                         path + (done ? "" : std::string(": ") + std::strerror(error)));
+}
+
 }  // namespace
 
 FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_workers, pid_t primary,
@@ -124,6 +145,10 @@ FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_wor
   rec.kind = fault.kind;
   rec.signal = fault.signal > 0 ? fault.signal : signal_for(fault.kind, 0);
   rec.scheduled_ns = scheduled_ns ? scheduled_ns : monotonic_ns();
+  if (touches_file(fault.kind)) {
+    change_file(rec, fault.path);
+    return rec;
+  }
   const bool at_primary = fault.kind == FaultKind::kill_primary || fault.kind == FaultKind::term_primary;
   const std::vector<Victim> victims = open_victims(aim(fault, live_workers, primary), primary, !at_primary, rec.note);
   for (const Victim& v : victims) rec.victims.push_back(v.pid);
@@ -133,12 +158,15 @@ FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_wor
   }
   switch (fault.kind) {
     case FaultKind::kill_worker:
+    case FaultKind::kill_new_workers:
     case FaultKind::kill_all: freeze_and_kill(rec, victims, server_port, deadline); break;
     case FaultKind::stop_worker:
     case FaultKind::cont_worker:
       rec.sent_ns = send_all(victims, rec.signal, rec.note);
       rec.confirmed_ns = wait_stopped_state(victims, fault.kind == FaultKind::stop_worker, deadline);
       if (!rec.confirmed_ns) add_note(rec.note, "state change not seen before the deadline");
+      // A hung worker's connections hang: failures on them are the fault's doing, as a kill's are.
+      if (fault.kind == FaultKind::stop_worker) rec.victim_client_ports = client_ports_of(rec.victims, server_port);
       break;
     case FaultKind::term_worker:
     case FaultKind::kill_primary:
@@ -146,6 +174,9 @@ FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_wor
       rec.sent_ns = send_all(victims, rec.signal, rec.note);
       rec.death_seen_ns = confirm_deaths(victims, deadline, rec.note);
       break;
+    case FaultKind::create_file:
+    case FaultKind::remove_file: break;  // handled above
+    case FaultKind::wire_fuzz: break;    // never injected here: the WireFuzzer sends it (run.cpp)
   }
   return rec;
 }

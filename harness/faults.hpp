@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -25,6 +26,8 @@ struct PlannedFault {
   int victims = 1;
   mono_ns offset_ns = 0;        // from the start of the load
   std::uint64_t victim_seed = 0;  // seeds this occurrence's victim choice
+  mono_ns window_ns = 0;        // kill_new_workers: the storm's length
+  std::string path;             // create_file / remove_file (FaultDriver resolves {crash_file})
 };
 
 // Pure and deterministic per seed (same scenario + seed -> same plan on any compiler: the seeded

@@ -32,6 +32,10 @@ int signal_for(FaultKind kind, int spec_signal) {
     case FaultKind::kill_all: return SIGKILL;
     case FaultKind::kill_primary: return SIGKILL;
     case FaultKind::term_primary: return SIGTERM;
+    case FaultKind::kill_new_workers: return SIGKILL;
+    case FaultKind::create_file:
+    case FaultKind::remove_file:
+    case FaultKind::wire_fuzz: return 0;
   }
   return SIGKILL;
 }
@@ -53,6 +57,8 @@ std::vector<PlannedFault> plan_faults(const Scenario& scenario, std::uint64_t se
       f.victims = spec.victims;
       f.offset_ns = std::max<mono_ns>(0, seconds_to_ns(spec.at_s + j * spec.every_s + jitter));
       f.victim_seed = rng();
+      f.window_ns = seconds_to_ns(spec.for_s);
+      f.path = spec.path;
       plan.push_back(f);
     }
   }

@@ -21,7 +21,7 @@ constexpr std::array<std::pair<RequestError, std::string_view>, 10> kErrorNames{
     {RequestError::other, "other"},
 }};
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultNames{{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 11> kFaultNames{{
     {FaultKind::kill_worker, "kill_worker"},
     {FaultKind::stop_worker, "stop_worker"},
     {FaultKind::cont_worker, "cont_worker"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 10> kFaultNames{{
     {FaultKind::kill_new_workers, "kill_new_workers"},
     {FaultKind::create_file, "create_file"},
     {FaultKind::remove_file, "remove_file"},
+    {FaultKind::wire_fuzz, "wire_fuzz"},
 }};
 
 bool is_live(const WorkerLifetime& w, mono_ns t) {
@@ -160,7 +161,8 @@ FaultRecovery recovery_after(const History& h, std::size_t fault_index) {
   r.fault_index = fault_index;
   if (fault_index >= h.faults.size()) return r;
   const FaultRecord& f = h.faults[fault_index];
-  r.death_ns = f.death_seen_ns;
+  // A hung worker (stop_worker) is lost to the service from the moment it was seen stopped.
+  r.death_ns = f.kind == FaultKind::stop_worker ? f.confirmed_ns : f.death_seen_ns;
   for (pid_t pid : f.victims)
     if (const auto* w = find_worker(h, pid); w && w->exit_ns)
       r.victim_exit_ns = std::max(r.victim_exit_ns.value_or(*w->exit_ns), *w->exit_ns);

@@ -69,6 +69,7 @@ enum class FaultKind {
   kill_new_workers,  // storm: for `for_s` seconds every newly forked worker is SIGKILLed on sight
   create_file,   // creates the scenario's file (the target's {crash_file}): no signal
   remove_file,   // removes it
+  wire_fuzz,     // malformed and mutated requests on fresh connections (harness/wire_fuzz.hpp): no signal
 };
 std::string_view to_string(FaultKind k);
 
@@ -113,6 +114,36 @@ struct TargetInfo {
   std::string observer_source;        // "netlink" or "proc"
 };
 
+// How one wire-fuzz input's connection ended.
+enum class WireOutcome {
+  answered,  // a complete HTTP response came back (a 4xx is a fine answer to garbage)
+  closed,    // the server closed without a complete response
+  reset,     // ECONNRESET / EPIPE
+  timeout,   // neither within the input's timeout
+  refused,   // connect() failed: the input reached no worker
+  error,     // any other socket error (errno kept)
+};
+std::string_view to_string(WireOutcome o);  // harness/wire_fuzz_attribution.cpp
+
+// One input a wire_fuzz fault sent, on a fresh connection of its own. The bytes are not kept: they
+// are WireInputSource::input(index) of the fault's source, regenerated when a crash input is saved.
+struct WireInputRecord {
+  std::size_t sequence = 0;       // position in History::wire_inputs: names crash-input-<sequence>.bin
+  std::size_t spec_index = 0;     // the scenario fault that sent it
+  std::uint64_t index = 0;        // k: the fault's k-th input
+  std::uint16_t local_port = 0;   // the client side of its connection (0 if connect failed)
+  mono_ns connect_ns = 0;         // connect() began: from here a worker may hold the connection
+  mono_ns sent_ns = 0;            // every byte written (0: not all were)
+  mono_ns half_closed_ns = 0;     // no answer yet, so the client half-closed (0: it did not)
+  mono_ns end_ns = 0;             // when the connection ended (or the input timed out)
+  std::uint32_t size = 0;         // bytes
+  std::uint64_t hash = 0;         // fnv1a64 of the bytes
+  WireOutcome outcome = WireOutcome::error;
+  int status = 0;                 // the first response's status, 0 if none
+  pid_t worker_pid = 0;           // the first response's X-Worker-Pid, 0 if none
+  int sys_errno = 0;
+};
+
 struct History {
   TargetInfo target;
   std::vector<WorkerLifetime> workers;   // every direct child of the primary ever seen, by fork time
@@ -124,6 +155,7 @@ struct History {
   mono_ns load_end_ns = 0;
   mono_ns run_end_ns = 0;
   std::uint64_t seed = 0;
+  std::vector<WireInputRecord> wire_inputs;  // wire_fuzz faults' inputs, in the order sent
 };
 
 // Live workers at instant t: forked at or before t and not exited at or before t.

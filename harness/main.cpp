@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/exit_code.hpp"
+#include "harness/explore.hpp"
 #include "harness/run.hpp"
 
 namespace {
@@ -47,6 +48,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--report", run.report_dir, "Report directory (default: reports/runs/<time>-<scenario>)");
   run_cmd->add_flag("--quiet", run.quiet, "Do not print the execution table live");
 
+  forkcheck::harness::ExploreOptions explore;
+  auto* explore_cmd = app.add_subcommand("explore", "Generate fault schedules (rapidcheck), run each, shrink a failure");
+  explore_cmd->add_option("--target", explore.target, "Command template of the cluster to test (default: refcluster)");
+  explore_cmd->add_option("--cases", explore.cases, "Schedules that must pass")->check(CLI::Range(1, 100000));
+  explore_cmd->add_option("--seed", explore.seed, "rapidcheck's seed (default: from the clock, printed)");
+  explore_cmd->add_option("--max-faults", explore.max_faults, "Faults per schedule at most")->check(CLI::Range(1, 20));
+  explore_cmd->add_option("--workers", explore.workers, "Worker count N")->check(CLI::Range(1, 64));
+  explore_cmd->add_option("--max-shrinks", explore.max_shrinks, "Shrink candidates run at most")->check(CLI::Range(0, 10000));
+  explore_cmd->add_option("--report", explore.report_dir, "Report directory (default: reports/runs/<time>-explore)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -63,5 +74,9 @@ int main(int argc, char** argv) {
 
   run.reproduce_command = quoted_command_line(argc, argv);
   if (*run_cmd) return forkcheck::to_int(forkcheck::harness::run_scenario(run));
+  if (*explore_cmd) {
+    explore.program = argv[0];
+    return forkcheck::to_int(forkcheck::harness::explore(explore).code);
+  }
   return forkcheck::to_int(ExitCode::cannot_run);
 }

@@ -7,7 +7,7 @@ namespace forkcheck::harness {
 namespace {
 
 // One table, one string form per property: the names are part of the JUnit and report.json contract.
-constexpr std::array<std::pair<Property, std::string_view>, 9> kPropertyNames{{
+constexpr std::array<std::pair<Property, std::string_view>, 10> kPropertyNames{{
     {Property::workers_restored, "workers_restored"},
     {Property::no_overshoot, "no_overshoot"},
     {Property::no_dropped_requests, "no_dropped_requests"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<Property, std::string_view>, 9> kPropertyNames{{
     {Property::steps_match_walkthrough, "steps_match_walkthrough"},
     {Property::bounded_restarts, "bounded_restarts"},
     {Property::graceful_stop, "graceful_stop"},
+    {Property::no_worker_crash_on_input, "no_worker_crash_on_input"},
 }};
 
 }  // namespace

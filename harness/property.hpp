@@ -18,6 +18,7 @@ enum class Property {
   steps_match_walkthrough,
   bounded_restarts,  // fork rate under the scenario's max_forks_per_s; N ready again once deaths stop
   graceful_stop,     // SIGTERM to the primary (term_primary): it exits 0 within stop_grace_s
+  no_worker_crash_on_input,  // no worker died by a signal or non-zero status that no harness fault caused
 };
 
 std::string_view to_string(Property p);

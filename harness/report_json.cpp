@@ -1,6 +1,7 @@
 #include "harness/report_json.hpp"
 
 #include "harness/history_json.hpp"
+#include "harness/report_wire_fuzz.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -10,6 +11,9 @@ using nlohmann::json;
 json opt(const std::optional<mono_ns>& t) { return t ? json(*t) : json(nullptr); }
 
 json fault_spec_to_json(const FaultSpec& f) {
+  if (f.kind == FaultKind::wire_fuzz)
+    return json{{"kind", to_string(f.kind)}, {"at_s", f.at_s}, {"every_s", f.every_s}, {"jitter_s", f.jitter_s},
+                {"count", f.count}, {"wire_fuzz", wire_fuzz_spec_to_json(f.wire)}};
   return {{"kind", to_string(f.kind)}, {"signal", signal_name(f.signal)}, {"at_s", f.at_s},
           {"every_s", f.every_s},      {"jitter_s", f.jitter_s},          {"count", f.count},
           {"victim", to_string(f.victim)}, {"victims", f.victims}};
@@ -115,6 +119,7 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
           {"load", load_to_json(m.load)},
           {"probes", load_to_json(m.probes)},
           {"recoveries", recoveries_to_json(m)},
+          {"wire_fuzz", wire_fuzz_to_json(h)},
           {"history", history_to_json(h)}};
 }
 

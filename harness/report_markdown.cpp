@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "harness/report_wire_fuzz.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
@@ -125,6 +127,7 @@ std::string render_markdown_report(const History& h, const Scenario& s, const st
   write_properties(o, results);
   write_load(o, h, m);
   write_recoveries(o, h, m);
+  write_wire_fuzz_markdown(o, h, s);
   o << "## Reproduce\n\n```sh\n" << meta.command_line << "\n```\n";
   if (!meta.report_dir.empty()) o << "\nReport directory: `" << meta.report_dir << "`";
   if (!meta.forkcheck_version.empty()) o << (meta.report_dir.empty() ? "\n" : " · ") << "forkcheck " << meta.forkcheck_version;

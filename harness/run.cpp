@@ -14,7 +14,7 @@
 #include "harness/checker.hpp"
 #include "harness/events_tail.hpp"
 #include "harness/execution_table.hpp"
-#include "harness/faults.hpp"
+#include "harness/faults_driver.hpp"
 #include "harness/launcher.hpp"
 #include "harness/load.hpp"
 #include "harness/observer.hpp"
@@ -23,7 +23,9 @@
 #include "harness/report_json.hpp"
 #include "harness/report_junit.hpp"
 #include "harness/report_markdown.hpp"
+#include "harness/run_api.hpp"
 #include "harness/run_setup.hpp"
+#include "harness/wire_fuzz.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -44,7 +46,8 @@ class Run {
   ExitCode wait_until_serving();
   ExitCode drive_load_and_faults();
   void stop_target();
-  ExitCode finish();
+  ExitCode finish(bool print);
+  std::vector<PropertyResult> results() const { return results_; }
 
  private:
   bool interrupted();
@@ -52,6 +55,7 @@ class Run {
   void fire_due_faults(mono_ns now);
   void print_new_rows(bool run_over);
   History snapshot() const;
+  void stop_wire_fuzz();
 
   RunSetup setup_;
   Target target_;
@@ -59,9 +63,10 @@ class Run {
   EventsTail events_;
   History history_;
   std::map<pid_t, mono_ns> served_at_;  // pid -> first request it served (black-box readiness)
-  std::vector<PlannedFault> plan_;
-  std::size_t next_fault_ = 0;
+  std::optional<FaultDriver> faults_;
+  std::vector<PropertyResult> results_;
   std::unique_ptr<LoadGenerator> load_;
+  std::unique_ptr<WireFuzzer> wire_fuzz_;  // issue 5: the wire_fuzz faults, sent from a thread of its own
   std::size_t rows_printed_ = 0;
   std::size_t table_signature_ = 0;
   bool header_printed_ = false;
@@ -113,16 +118,25 @@ ExitCode Run::wait_until_serving() {
 
 ExitCode Run::drive_load_and_faults() {
   const Scenario& s = setup_.scenario;
-  plan_ = plan_faults(s, s.seed);
+  // wire_fuzz faults are the WireFuzzer's (issue 5); the FaultDriver plans and fires the others.
+  std::string fuzz_error;
+  wire_fuzz_ = WireFuzzer::create(s, s.seed, static_cast<std::uint16_t>(setup_.port), &fuzz_error);
+  if (!wire_fuzz_) {
+    std::cerr << "forkcheck: " << fuzz_error << "\n";
+    return ExitCode::cannot_run;
+  }
+  faults_.emplace(without_wire_fuzz(s), s.seed, FaultTargets{target_.primary_pid(), static_cast<std::uint16_t>(setup_.port),
+                                          setup_.crash_file, kDeathConfirmTimeout});
   // The load lasts the scenario's duration, and at least until the last fault's recovery
   // deadline has passed, so every fault's recovery is observed under load.
   mono_ns length = seconds_to_ns(s.duration_s);
-  if (!plan_.empty())
-    length = std::max(length, plan_.back().offset_ns + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
+  if (!faults_->empty())
+    length = std::max(length, faults_->last_offset_ns() + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
   history_.load_start_ns = monotonic_ns();
   const mono_ns end = history_.load_start_ns + length;
   load_ = std::make_unique<LoadGenerator>(s.load, "127.0.0.1", setup_.port);
   load_->start(history_.load_start_ns, end);
+  wire_fuzz_->start(history_.load_start_ns);
   bool aborted = false;
   for (mono_ns now = monotonic_ns(); now < end; now = monotonic_ns()) {
     if (interrupted()) {
@@ -136,9 +150,18 @@ ExitCode Run::drive_load_and_faults() {
   }
   if (aborted) load_->stop();
   load_->join();
+  stop_wire_fuzz();
   history_.load_end_ns = monotonic_ns();
   collect();
   return aborted ? ExitCode::cannot_run : ExitCode::ok;
+}
+
+// issue 5: the fuzzer's records join the history once its thread is done.
+void Run::stop_wire_fuzz() {
+  if (!wire_fuzz_) return;
+  history_.wire_inputs = wire_fuzz_->stop();
+  if (wire_fuzz_->unsent_inputs() > 0)
+    std::cerr << "forkcheck: wire_fuzz: " << wire_fuzz_->unsent_inputs() << " planned input(s) not sent before the load ended\n";
 }
 
 void Run::collect() {
@@ -153,15 +176,12 @@ void Run::collect() {
 }
 
 void Run::fire_due_faults(mono_ns now) {
-  while (next_fault_ < plan_.size() && history_.load_start_ns + plan_[next_fault_].offset_ns <= now) {
-    const PlannedFault& fault = plan_[next_fault_++];
-    const mono_ns scheduled = history_.load_start_ns + fault.offset_ns;
-    history_.faults.push_back(inject(fault, observer_.live_workers(), target_.primary_pid(),
-                                     static_cast<std::uint16_t>(setup_.port),
-                                     monotonic_ns() + kDeathConfirmTimeout, scheduled));
-    const FaultRecord& rec = history_.faults.back();
+  const std::size_t before = history_.faults.size();
+  faults_->fire_due(history_.load_start_ns, now, observer_.live_workers(), history_.faults);
+  for (std::size_t i = before; i < history_.faults.size(); ++i) {
+    const FaultRecord& rec = history_.faults[i];
     if (!rec.death_seen_ns && (rec.kind == FaultKind::kill_worker || rec.kind == FaultKind::kill_all))
-      std::cerr << "forkcheck: fault " << history_.faults.size() << " (" << to_string(rec.kind)
+      std::cerr << "forkcheck: fault " << i + 1 << " (" << to_string(rec.kind)
                 << ") did not happen: " << rec.note << "\n";
   }
 }
@@ -205,18 +225,22 @@ void Run::stop_target() {
   history_.run_end_ns = monotonic_ns();
 }
 
-ExitCode Run::finish() {
+ExitCode Run::finish(bool print) {
   print_new_rows(true);
   const History h = snapshot();
-  const std::vector<PropertyResult> results = check(h, setup_.scenario);
+  results_ = check(h, setup_.scenario);
+  const std::vector<PropertyResult>& results = results_;
   ReportMeta meta{setup_.options.reproduce_command, setup_.report_dir, FORKCHECK_VERSION};
   std::string error;
   const bool written =
+      (!wire_fuzz_ || save_crash_inputs(*wire_fuzz_, h, setup_.report_dir, &error)) &&  // issue 5
       write_report_file(setup_.report_dir, "report.md", render_markdown_report(h, setup_.scenario, results, meta), &error) &&
       write_report_file(setup_.report_dir, "report.json", render_json_report(h, setup_.scenario, results, meta), &error) &&
       write_report_file(setup_.report_dir, "junit.xml", render_junit_report(h, setup_.scenario, results, meta), &error);
-  print_verdicts(std::cout, results);
-  std::cout << "report: " << setup_.report_dir << "/report.md\n";
+  if (print) {
+    print_verdicts(std::cout, results);
+    std::cout << "report: " << setup_.report_dir << "/report.md\n";
+  }
   if (!written) {
     std::cerr << "forkcheck: " << error << "\n";
     return ExitCode::cannot_run;
@@ -224,15 +248,16 @@ ExitCode Run::finish() {
   return exit_code_for(results);
 }
 
-}  // namespace
-
-ExitCode run_scenario(const RunOptions& options) {
+// The run's sequence: prepare, launch, wait until serving, load and faults, stop, check, report.
+ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome) {
   std::string error;
   auto setup = prepare_run(options, &error);
   if (!setup) {
     std::cerr << "forkcheck: " << error << "\n";
     return ExitCode::cannot_run;
   }
+  outcome.report_dir = setup->report_dir;
+  outcome.command = setup->command;
   if (!become_subreaper()) std::cerr << "forkcheck: warning: cannot become a child subreaper\n";
   Observer observer;  // before the launch, so the first forks are seen
   auto launched = launch(setup->command, setup->report_dir + "/target.log");
@@ -252,7 +277,21 @@ ExitCode run_scenario(const RunOptions& options) {
   if (code == ExitCode::ok) code = run.drive_load_and_faults();
   run.stop_target();
   if (code != ExitCode::ok) return code;
-  return run.finish();
+  code = run.finish(print);
+  outcome.results = run.results();
+  return code;
+}
+
+}  // namespace
+
+ExitCode run_scenario(const RunOptions& options) { return run_scenario_outcome(options, true).code; }
+
+RunOutcome run_scenario_outcome(const RunOptions& given, bool print) {
+  RunOptions options = given;
+  options.quiet = options.quiet || !print;
+  RunOutcome outcome;
+  outcome.code = run_sequence(options, print, outcome);
+  return outcome;
 }
 
 }  // namespace forkcheck::harness

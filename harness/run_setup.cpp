@@ -54,16 +54,16 @@ bool resolve_port(RunSetup& setup, std::string* error) {
 
 bool resolve_command(RunSetup& setup, std::string* error) {
   std::string templ = setup.scenario.target;
-  if (templ.empty()) {
-    const std::string refcluster = find_refcluster();
-    if (refcluster.empty()) {
-      *error = "refcluster not found beside forkcheck, in the build tree or on PATH (or give --target)";
-      return false;
-    }
-    templ = refcluster_template(refcluster);
+  const bool wants_refcluster = templ.empty() || templ.find("{refcluster}") != std::string::npos;
+  const std::string refcluster = wants_refcluster ? find_refcluster() : std::string();
+  if (wants_refcluster && refcluster.empty()) {
+    *error = "refcluster not found beside forkcheck, in the build tree or on PATH (or give --target)";
+    return false;
   }
+  if (templ.empty()) templ = refcluster_template(refcluster);
   if (templ.find("{events}") != std::string::npos) setup.events_path = setup.report_dir + "/events.jsonl";
-  const TargetValues values{setup.port, setup.workers, setup.events_path};
+  setup.crash_file = setup.report_dir + "/crash_file";
+  const TargetValues values{setup.port, setup.workers, setup.events_path, setup.crash_file, refcluster};
   const auto command = expand_target(templ, values, error);
   if (!command) return false;
   setup.command = *command;

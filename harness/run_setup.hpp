@@ -28,6 +28,7 @@ struct RunSetup {
   int port = 0;              // the real port (never 0)
   std::string command;       // the target's command line, placeholders replaced
   std::string events_path;   // refcluster's event feed, empty for black-box targets
+  std::string crash_file;    // {crash_file}: <report_dir>/crash_file (created/removed by file faults)
   std::string report_dir;
   UniqueFd signals;          // signalfd for SIGINT and SIGTERM (blocked in every thread)
 };

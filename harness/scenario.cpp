@@ -152,7 +152,7 @@ FaultKind read_kind(const Reader& r, const YAML::Node& n, const std::string& pat
     r.fail(kind_node, path + ".kind",
            "unknown fault kind '" + kind_node.Scalar() +
                "' (expected kill_worker, stop_worker, cont_worker, term_worker, kill_all, kill_primary, term_primary, "
-               "kill_new_workers, create_file or remove_file)");
+               "kill_new_workers, create_file, remove_file or wire_fuzz)");
   return *kind;
 }
 
@@ -202,13 +202,38 @@ void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& pat
     r.fail(v, path + ".signal", std::string(to_string(f.kind)) + " sends no signal");
 }
 
+// wire_fuzz's own keys (and the keys it cannot take). A relative corpus is the scenario file's neighbour.
+void read_wire_fuzz_keys(const Reader& r, const YAML::Node& n, const std::string& path, const std::string& file,
+                         FaultSpec& f) {
+  const bool fuzz = f.kind == FaultKind::wire_fuzz;
+  for (const char* key : {"inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"})
+    if (auto v = n[key]; v && !fuzz) r.fail(v, path + "." + key, std::string(key) + " belongs to wire_fuzz only");
+  if (!fuzz) return;
+  for (const char* key : {"signal", "victim", "victims"})
+    if (auto v = n[key]) r.fail(v, path + "." + key, std::string("wire_fuzz takes no ") + key + " (it sends requests, not signals)");
+  f.signal = 0;
+  WireFuzzSpec& w = f.wire;
+  if (auto v = n["inputs"]) w.inputs = r.integer_in(v, path + ".inputs", 1, 10000);
+  if (auto v = n["max_mutations"]) w.max_mutations = r.integer_in(v, path + ".max_mutations", 0, 64);
+  if (auto v = n["max_bytes"]) w.max_bytes = r.integer_in(v, path + ".max_bytes", 16, 65536);
+  if (auto v = n["timeout_ms"]) w.timeout_ms = r.integer_in(v, path + ".timeout_ms", 10, 60000);
+  if (auto v = n["corpus"]) {
+    w.corpus = r.text(v, path + ".corpus");
+    if (w.corpus.empty()) r.fail(v, path + ".corpus", "must not be empty (omit it for the built-in seeds only)");
+    const auto slash = file.find_last_of('/');
+    if (w.corpus.front() != '/' && slash != std::string::npos) w.corpus = file.substr(0, slash + 1) + w.corpus;
+  }
+}
+
 FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& path, const Scenario& s) {
-  r.check_keys(n, path, {"kind", "signal", "at_s", "every_s", "jitter_s", "count", "victim", "victims", "for_s", "path"});
+  r.check_keys(n, path, {"kind", "signal", "at_s", "every_s", "jitter_s", "count", "victim", "victims", "for_s", "path",
+                         "inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"});
   FaultSpec f;
   f.kind = read_kind(r, n, path);
   f.signal = default_signal(f.kind);
   f.at_s = s.warmup_s;
   read_kind_keys(r, n, path, f);
+  read_wire_fuzz_keys(r, n, path, s.source_path, f);
   if (auto v = n["signal"]; v && !touches_file(f.kind)) {
     const auto sig = signal_from_string(r.text(v, path + ".signal"));
     if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");

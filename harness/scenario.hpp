@@ -38,6 +38,15 @@ std::string signal_name(int signal);                            // addition
 inline constexpr std::string_view kCrashFilePlaceholder = "{crash_file}";
 inline constexpr double kDefaultMaxForksPerS = 50;
 
+// wire_fuzz: each occurrence sends `inputs` inputs, one per fresh connection, in turn.
+struct WireFuzzSpec {
+  int inputs = 8;            // per occurrence
+  int max_mutations = 4;     // stacked on a seed; 0: the seeds verbatim, in turn
+  int max_bytes = 4096;      // longest input
+  int timeout_ms = 500;      // per input: connect, write, then read until the server closes
+  std::string corpus;        // directory of extra seed files (relative: to the scenario file); empty: built-in only
+};
+
 struct FaultSpec {
   FaultKind kind = FaultKind::kill_worker;
   int signal = SIGKILL;
@@ -49,6 +58,7 @@ struct FaultSpec {
   int victims = 1;       // how many workers per occurrence (random/newest)
   double for_s = 0;      // kill_new_workers: how long the storm lasts from each occurrence
   std::string path = std::string(kCrashFilePlaceholder);  // create_file / remove_file
+  WireFuzzSpec wire;     // wire_fuzz only
 };
 
 struct Scenario {
@@ -83,6 +93,8 @@ struct ScenarioError {
 // had none (steps_match_walkthrough only when walkthrough is true, bounded_restarts only when
 // max_forks_per_s is set, graceful_stop only with a term_primary fault).
 std::vector<Property> properties_to_check(const Scenario& s);
+// addition (issue 5): the scenario has a wire_fuzz fault.
+bool fuzzes_wire(const Scenario& s);
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);
 std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path);

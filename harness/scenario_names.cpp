@@ -70,6 +70,11 @@ std::string ScenarioError::to_string() const {
   return out + message;
 }
 
+// no_worker_crash_on_input is applicable by default only where inputs are fuzzed; listed, it judges any run.
+bool fuzzes_wire(const Scenario& s) {
+  return std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) { return f.kind == FaultKind::wire_fuzz; });
+}
+
 std::vector<Property> properties_to_check(const Scenario& s) {
   if (!s.properties.empty()) return s.properties;
   std::vector<Property> out;
@@ -79,6 +84,7 @@ std::vector<Property> properties_to_check(const Scenario& s) {
     if (p == Property::steps_match_walkthrough && !s.walkthrough) continue;
     if (p == Property::bounded_restarts && !s.max_forks_per_s) continue;
     if (p == Property::graceful_stop && !stops_primary) continue;
+    if (p == Property::no_worker_crash_on_input && !fuzzes_wire(s)) continue;
     out.push_back(p);
   }
   return out;

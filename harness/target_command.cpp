@@ -25,8 +25,10 @@ std::optional<std::string> expand_target(std::string_view templ, const TargetVal
     if (name == "port") out += std::to_string(values.port);
     else if (name == "workers") out += std::to_string(values.workers);
     else if (name == "events" && !values.events_path.empty()) out += shell_quote(values.events_path);
+    else if (name == "crash_file" && !values.crash_file.empty()) out += shell_quote(values.crash_file);
+    else if (name == "refcluster" && !values.refcluster.empty()) out += shell_quote(values.refcluster);
     else {
-      if (error) *error = "unknown placeholder {" + std::string(name) + "} in target command (known: {port} {workers} {events})";
+      if (error) *error = "unknown placeholder {" + std::string(name) + "} in target command (known: {port} {workers} {events} {crash_file} {refcluster})";
       return std::nullopt;
     }
     i = close + 1;

@@ -11,9 +11,11 @@ struct TargetValues {
   int port = 0;
   int workers = 0;
   std::string events_path;  // empty: no event feed
+  std::string crash_file;   // {crash_file}: the file the scenario's create_file/remove_file faults act on
+  std::string refcluster;   // {refcluster}: the reference cluster's program, for templates that add flags
 };
 
-// Replaces every {port}, {workers} and {events}; an unknown {name} is an error (nullopt, *error set).
+// Replaces every {port}, {workers}, {events}, {crash_file} and {refcluster}; an unknown {name} is an error (nullopt, *error set).
 std::optional<std::string> expand_target(std::string_view templ, const TargetValues& values, std::string* error);
 
 // refcluster's template, with its event feed enabled.

@@ -30,6 +30,10 @@ void configure_service(httplib::Server& server, const ServiceOptions& options) {
     res.set_content(kHelloBody, "text/plain");
     return httplib::Server::HandlerResponse::Handled;
   });
+  // Every routed answer names its worker, not only the GETs, so a client can attribute a 404 too.
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.has_header(kWorkerPidHeader)) res.set_header(kWorkerPidHeader, std::to_string(::getpid()));
+  });
   const auto [read_s, read_us] = sec_usec(options.read_timeout);
   const auto [write_s, write_us] = sec_usec(options.write_timeout);
   const auto [idle_s, idle_us] = sec_usec(options.accept_poll);

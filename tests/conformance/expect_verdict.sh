@@ -9,6 +9,7 @@
 #            every other testcase passed (no <error>, i.e. no unknown verdict);
 #   decided  forkcheck exits 0 or 1 and no testcase is unknown (peers: whatever their verdicts).
 # --require PROGRAM: exit 77 (ctest SKIP_RETURN_CODE) when PROGRAM is not on PATH.
+# TARGET_CMD '-': no --target, the scenario's own target (or refcluster) is run.
 # The run uses --port 0 and a temporary report directory, removed afterwards (kept when
 # FORKCHECK_KEEP_REPORTS=1). Time-bounded (FORKCHECK_CONFORMANCE_TIMEOUT_S, default 60 s); whatever
 # of the run is still alive afterwards is SIGKILLed by pid (processes carrying this run's marker).
@@ -49,7 +50,7 @@ kill_leftovers() {
       pid=${environ#/proc/}
       pid=${pid%/environ}
       [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-      if tr '\0' '\n' <"$environ" 2>/dev/null | grep -qxF "FORKCHECK_CONFORMANCE_RUN=$work"; then
+      if tr '\0' '\n' 2>/dev/null <"$environ" | grep -qxF "FORKCHECK_CONFORMANCE_RUN=$work"; then
         echo "clean-up: SIGKILL leftover pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)" >&2
         kill -KILL "$pid" 2>/dev/null || true
         found=1
@@ -71,7 +72,8 @@ cleanup() {
 trap cleanup EXIT
 
 report=$work/report
-cmd=("$forkcheck" run "$scenario" --target "$target" --port 0 --report "$report")
+cmd=("$forkcheck" run "$scenario" --port 0 --report "$report")
+[[ $target == - ]] || cmd+=(--target "$target")
 echo "running: ${cmd[*]}"
 status=0
 timeout -k 5 "${FORKCHECK_CONFORMANCE_TIMEOUT_S:-60}" "${cmd[@]}" >"$work/stdout" 2>"$work/stderr" </dev/null ||

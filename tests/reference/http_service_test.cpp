@@ -81,6 +81,7 @@ TEST(HttpService, PayloadLimitIsEnforced) {
 TEST(HttpService, OtherMethodsAreNotFound) {
   const std::string out = answer("DELETE / HTTP/1.1\r\nHost: t\r\n\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 404", 0), 0u) << out;
+  EXPECT_NE(out.find("X-Worker-Pid: " + std::to_string(getpid()) + "\r\n"), std::string::npos) << out;
 }
 
 TEST(LazyThreadPool, StartsNoThreadUntilNeededAndRunsEveryTask) {

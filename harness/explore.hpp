@@ -1,0 +1,40 @@
+#pragma once
+// `forkcheck explore`: property-based crash testing. rapidcheck generates fault schedules
+// (explore_schedule.hpp); each runs as a short scenario against a fresh target under load and must
+// keep every property; a failing schedule is shrunk to a minimal one, written as a scenario file
+// that `forkcheck run` replays, with the exact commands to reproduce it.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/exit_code.hpp"
+
+namespace forkcheck::harness {
+
+struct ExploreOptions {
+  std::optional<std::string> target;  // command template; empty: refcluster
+  int cases = 50;                     // schedules that must pass
+  std::optional<std::uint64_t> seed;  // rapidcheck's seed; empty: from the clock (printed)
+  int max_faults = 4;                 // faults per schedule
+  int workers = 3;                    // N
+  int max_shrinks = 60;               // shrink candidates run at most; later ones count as passing
+  std::optional<std::string> report_dir;  // default: reports/explore/<time>
+  std::string program = "forkcheck";  // argv[0], for the reproduce commands
+};
+
+// What the run found, for callers and tests (explore() prints the same).
+struct ExploreSummary {
+  ExitCode code = ExitCode::cannot_run;
+  int cases_run = 0;             // generated cases run (before any shrinking)
+  int shrink_tries = 0;          // shrink candidates run against the target (repeats are not rerun)
+  int shrinks_accepted = 0;      // of those, the ones that still failed: the shrink steps taken
+  double cases_s = 0, shrink_s = 0;  // wall time generating / shrinking
+  std::string report_dir;
+  std::string counterexample;    // the shrunk scenario file, when one was found
+  std::string schedule;          // describe_schedule() of it
+  int victims = 0;               // total_victims() of it
+};
+
+ExploreSummary explore(const ExploreOptions& options);
+
+}  // namespace forkcheck::harness
