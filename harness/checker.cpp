@@ -36,10 +36,10 @@ PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s
   }
   const std::string rows = std::to_string(table.rows.size());
   if (evidence.empty()) return result(p, Verdict::pass, "all " + rows + " rows match the walkthrough");
-  return result(p, Verdict::fail,
-                std::to_string(evidence.size()) + " of " + rows + " rows differ from the walkthrough (first: row " +
-                    std::to_string(first) + ")",
-                std::move(evidence));
+  // Built before the call: argument evaluation order is unspecified, and evidence is moved.
+  const std::string summary = std::to_string(evidence.size()) + " of " + rows +
+                              " rows differ from the walkthrough (first: row " + std::to_string(first) + ")";
+  return result(p, Verdict::fail, summary, std::move(evidence));
 }
 
 }  // namespace detail

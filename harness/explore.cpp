@@ -26,16 +26,16 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 // Delays in 25 ms steps up to 600 ms: coarse enough to shrink in a few steps, fine enough to put two
 // faults within one step of each other (a 50 ms race window is found by delay 0 or 25).
-rc::Gen<ExploreFault> fault_gen(int workers) {
+rc::Gen<ExploreFault> fault_gen(int workers, const std::vector<int>& signals) {
   return rc::gen::build<ExploreFault>(
       rc::gen::set(&ExploreFault::delay_ms, rc::gen::map(rc::gen::inRange(0, 25), [](int steps) { return steps * 25; })),
       rc::gen::set(&ExploreFault::victims, rc::gen::inRange(1, workers + 1)),
       rc::gen::set(&ExploreFault::newest, rc::gen::element(false, true)),
-      rc::gen::set(&ExploreFault::signal, rc::gen::element(SIGKILL, SIGTERM)));
+      rc::gen::set(&ExploreFault::signal, rc::gen::elementOf(signals)));
 }
 
-rc::Gen<ExploreSchedule> schedule_gen(int workers, int max_faults) {
-  return rc::gen::map(rc::gen::nonEmpty(rc::gen::container<ExploreSchedule>(fault_gen(workers))),
+rc::Gen<ExploreSchedule> schedule_gen(int workers, int max_faults, const std::vector<int>& signals) {
+  return rc::gen::map(rc::gen::nonEmpty(rc::gen::container<ExploreSchedule>(fault_gen(workers, signals))),
                       [max_faults](ExploreSchedule s) {
                         if (static_cast<int>(s.size()) > max_faults) s.resize(static_cast<std::size_t>(max_faults));
                         return s;
@@ -95,6 +95,14 @@ class CaseRunner {
   std::map<ExploreSchedule, CaseRun, Less> seen_;
 };
 
+// rapidcheck's default listener prints a reproduce string at exit; explore prints its own commands.
+class QuietListener : public rc::detail::TestListener {
+ public:
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+};
+
 // The property's state across calls: the phase (generating, shrinking), the last failing schedule.
 struct Search {
   const ExploreOptions& options;
@@ -143,6 +151,7 @@ std::uint64_t seed_from_clock() {
 std::string explore_command(const ExploreOptions& o, std::uint64_t seed) {
   std::string cmd = o.program + " explore";
   if (o.target) cmd += " --target " + shell_quote(*o.target);
+  for (std::size_t i = 0; i < o.signals.size(); ++i) cmd += (i ? "," : " --signals ") + signal_name(o.signals[i]);
   return cmd + " --cases " + std::to_string(o.cases) + " --seed " + std::to_string(seed) + " --max-faults " +
          std::to_string(o.max_faults) + " --workers " + std::to_string(o.workers);
 }
@@ -187,13 +196,14 @@ ExploreSummary explore(const ExploreOptions& o) {
   std::cout << "forkcheck explore: " << o.cases << " case(s), seed " << seed << ", up to " << o.max_faults
             << " fault(s), N=" << o.workers << ", report " << summary.report_dir << "\n";
   const auto started = Clock::now();
+  QuietListener listener;
   rc::detail::TestMetadata metadata;
   metadata.id = metadata.description = "explore";
   // rapidcheck prints its configuration when it first loads it: make it print the seed in use.
   const std::string rc_params = "seed=" + std::to_string(seed);
   ::setenv("RC_PARAMS", rc_params.c_str(), 0);
   const auto result = rc::detail::checkTestable(
-      [&] { check_case(search, *schedule_gen(o.workers, o.max_faults)); }, metadata, params);
+      [&] { check_case(search, *schedule_gen(o.workers, o.max_faults, o.signals)); }, metadata, params, listener);
   const double total_s = seconds_since(started);
   summary.shrink_tries = search.shrink_runs;
   summary.shrink_s = search.shrinking ? seconds_since(search.shrink_start) : 0;

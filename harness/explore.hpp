@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/exit_code.hpp"
 
@@ -17,6 +18,7 @@ struct ExploreOptions {
   std::optional<std::uint64_t> seed;  // rapidcheck's seed; empty: from the clock (printed)
   int max_faults = 4;                 // faults per schedule
   int workers = 3;                    // N
+  std::vector<int> signals{9, 15};    // what a fault may send (SIGKILL, SIGTERM); shrinks towards the first
   int max_shrinks = 60;               // shrink candidates run at most; later ones count as passing
   std::optional<std::string> report_dir;  // default: reports/explore/<time>
   std::string program = "forkcheck";  // argv[0], for the reproduce commands
@@ -36,5 +38,8 @@ struct ExploreSummary {
 };
 
 ExploreSummary explore(const ExploreOptions& options);
+
+// "SIGKILL,TERM,15" -> {9, 15, 15}; false on an unknown name or an empty list.
+bool parse_signal_list(const std::string& text, std::vector<int>& out);
 
 }  // namespace forkcheck::harness

@@ -69,6 +69,19 @@ std::string describe_schedule(const ExploreSchedule& schedule) {
   return out;
 }
 
+bool parse_signal_list(const std::string& text, std::vector<int>& out) {
+  std::vector<int> signals;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto signal = signal_from_string(item);
+    if (!signal) return false;
+    signals.push_back(*signal);
+  }
+  if (signals.empty()) return false;
+  out = signals;
+  return true;
+}
+
 int total_victims(const ExploreSchedule& schedule, int workers) {
   int n = 0;
   for (const ExploreFault& f : schedule) n += std::min(f.victims, workers);

@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--max-faults", explore.max_faults, "Faults per schedule at most")->check(CLI::Range(1, 20));
   explore_cmd->add_option("--workers", explore.workers, "Worker count N")->check(CLI::Range(1, 64));
   explore_cmd->add_option("--max-shrinks", explore.max_shrinks, "Shrink candidates run at most")->check(CLI::Range(0, 10000));
+  std::string explore_signals;
+  explore_cmd->add_option("--signals", explore_signals, "Signals a fault may send, comma-separated (default SIGKILL,SIGTERM)");
   explore_cmd->add_option("--report", explore.report_dir, "Report directory (default: reports/runs/<time>-explore)");
 
   try {
@@ -76,6 +78,10 @@ int main(int argc, char** argv) {
   if (*run_cmd) return forkcheck::to_int(forkcheck::harness::run_scenario(run));
   if (*explore_cmd) {
     explore.program = argv[0];
+    if (!explore_signals.empty() && !forkcheck::harness::parse_signal_list(explore_signals, explore.signals)) {
+      std::cerr << "forkcheck: --signals: expected signal names or numbers separated by commas\n";
+      return forkcheck::to_int(ExitCode::cannot_run);
+    }
     return forkcheck::to_int(forkcheck::harness::explore(explore).code);
   }
   return forkcheck::to_int(ExitCode::cannot_run);

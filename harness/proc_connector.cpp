@@ -66,6 +66,12 @@ void decode_event(const cn_msg& cn, const unsigned char* payload, std::vector<Pr
     e.pid = f.child_tgid;
     e.parent = f.parent_tgid;
     out.push_back(e);
+  } else if (ev.what == proc_event::PROC_EVENT_EXEC) {
+    const auto& x = ev.event_data.exec;
+    if (x.process_pid != x.process_tgid) return;
+    e.kind = ProcEvent::Kind::exec;
+    e.pid = x.process_tgid;
+    out.push_back(e);
   } else if (ev.what == proc_event::PROC_EVENT_EXIT) {
     const auto& x = ev.event_data.exit;
     if (x.process_pid != x.process_tgid) return;  // a thread ended; the process may live on

@@ -15,11 +15,11 @@
 namespace forkcheck::harness {
 
 struct ProcEvent {
-  enum class Kind { fork, exit };
+  enum class Kind { fork, exit, exec };
   Kind kind = Kind::fork;
   mono_ns t_ns = 0;
   pid_t pid = 0;        // the process (thread group id): thread forks and exits are dropped
-  pid_t parent = 0;     // fork: the forking process; exit: its parent at exit (0 if unknown)
+  pid_t parent = 0;     // fork: the forking process; exit: its parent at exit (0 if unknown); exec: 0
   int wait_status = 0;  // exit: as waitpid() would report it (WIFSIGNALED / WTERMSIG work on it)
 };
 

@@ -124,6 +124,7 @@ void WireFuzzer::send_next(std::size_t spec_index) {
   r.index = k;
   r.hash = fnv1a64(bytes);
   records_.push_back(r);
+  ++sent_;
 }
 
 std::string WireFuzzer::bytes_of(const WireInputRecord& r) const {

@@ -49,6 +49,7 @@ class WireFuzzer {
   // Lets the input in flight finish (bounded by its timeout), joins, and hands over every record.
   std::vector<WireInputRecord> stop();
   std::size_t unsent_inputs() const { return unsent_; }  // planned but not sent before stop()
+  std::size_t sent_inputs() const { return sent_.load(); }  // so far (any thread)
 
   // The bytes of a recorded input, regenerated; empty if they no longer match its hash.
   std::string bytes_of(const WireInputRecord& r) const;
@@ -71,6 +72,7 @@ class WireFuzzer {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> sent_{0};
 };
 
 // Writes every input crash_inputs_to_save(h) names into dir, as crash_input_file_name(). False

@@ -35,6 +35,7 @@ bool WorkerBook::apply(const ProcEvent& e) {
     return false;
   }
   if (e.kind == ProcEvent::Kind::fork) return e.parent == primary_ && on_fork(e.pid, e.t_ns);
+  if (e.kind == ProcEvent::Kind::exec) return e.pid == primary_ && on_primary_exec(e.t_ns);
   if (e.pid == primary_) {
     // The kernel's instant and status replace what a scan may have recorded.
     PrimaryExit x{e.t_ns, WIFSIGNALED(e.wait_status) ? WTERMSIG(e.wait_status) : 0,
@@ -43,6 +44,23 @@ bool WorkerBook::apply(const ProcEvent& e) {
     return true;
   }
   return on_exit(e.pid, e.t_ns, e.wait_status, true);
+}
+
+// A launcher script (`sh -c`, a wrapper that computes paths, then `exec`s the server) forks helpers
+// before it becomes the primary's final program: children that were born AND died before its last
+// exec are the wrapper's, not workers. A child still alive at the exec is kept: it is the tree's.
+bool WorkerBook::on_primary_exec(mono_ns t) {
+  const auto before = workers_.size();
+  std::vector<WorkerLifetime> kept;
+  for (const WorkerLifetime& w : workers_)
+    if (!(w.fork_ns < t && w.exit_ns && *w.exit_ns <= t)) kept.push_back(w);
+  if (kept.size() == before) return false;
+  workers_ = std::move(kept);
+  live_.clear();
+  for (std::size_t i = 0; i < workers_.size(); ++i)
+    if (!workers_[i].exit_ns) live_[workers_[i].pid] = i;
+  approx_exit_.clear();
+  return true;
 }
 
 bool WorkerBook::on_fork(pid_t pid, mono_ns t) {

@@ -51,6 +51,7 @@ class WorkerBook {
 
  private:
   bool on_fork(pid_t pid, mono_ns t);
+  bool on_primary_exec(mono_ns t);
   bool on_exit(pid_t pid, mono_ns t, int wait_status, bool exact);
 
   pid_t primary_ = 0;

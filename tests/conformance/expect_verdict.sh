@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one forkcheck scenario against a target and checks the verdict it reaches.
 #
-#   expect_verdict.sh [--require PROGRAM]... FORKCHECK SCENARIO TARGET_CMD EXPECTED [PROPERTY...]
+#   expect_verdict.sh [--require PROGRAM]... [--expect-saved GLOB TEXT]... FORKCHECK SCENARIO TARGET_CMD EXPECTED [PROPERTY...]
 #
 # EXPECTED is
 #   0        forkcheck exits 0 and every testcase of junit.xml passed;
@@ -9,6 +9,8 @@
 #            every other testcase passed (no <error>, i.e. no unknown verdict);
 #   decided  forkcheck exits 0 or 1 and no testcase is unknown (peers: whatever their verdicts).
 # --require PROGRAM: exit 77 (ctest SKIP_RETURN_CODE) when PROGRAM is not on PATH.
+# --expect-saved GLOB TEXT: some file of the report directory matching GLOB contains TEXT (e.g. a
+#   wire-fuzz crash input, crash-input-*.bin, holding the request that killed a worker).
 # TARGET_CMD '-': no --target, the scenario's own target (or refcluster) is run.
 # The run uses --port 0 and a temporary report directory, removed afterwards (kept when
 # FORKCHECK_KEEP_REPORTS=1). Time-bounded (FORKCHECK_CONFORMANCE_TIMEOUT_S, default 60 s); whatever
@@ -17,11 +19,18 @@ set -euo pipefail
 
 readonly SKIP=77
 usage() {
-  echo "usage: $0 [--require PROGRAM]... FORKCHECK SCENARIO TARGET_CMD 0|1|decided [PROPERTY...]" >&2
+  echo "usage: $0 [--require PROGRAM]... [--expect-saved GLOB TEXT]... FORKCHECK SCENARIO TARGET_CMD 0|1|decided [PROPERTY...]" >&2
   exit 2
 }
 
-while [[ $# -gt 0 && $1 == --require ]]; do
+saved_globs=() saved_texts=()
+while [[ $# -gt 0 && ( $1 == --require || $1 == --expect-saved ) ]]; do
+  if [[ $1 == --expect-saved ]]; then
+    [[ $# -ge 3 ]] || usage
+    saved_globs+=("$2") saved_texts+=("$3")
+    shift 3
+    continue
+  fi
   [[ $# -ge 2 ]] || usage
   if ! command -v "$2" >/dev/null 2>&1; then
     echo "SKIP: $2 is not installed (ci/peers installs it)"
@@ -133,4 +142,15 @@ case $expected in
     [[ $failing == "$want" ]] || fail "expected failing: $(echo $want); got failing: $(echo $failing)"
     ;;
 esac
+for i in "${!saved_globs[@]}"; do
+  found=""
+  for file in "$report"/${saved_globs[$i]}; do
+    if [[ -f $file ]] && grep -qF -- "${saved_texts[$i]}" "$file"; then
+      found=$file
+      break
+    fi
+  done
+  [[ -n $found ]] || fail "no file $report/${saved_globs[$i]} contains '${saved_texts[$i]}'"
+  echo "saved: $(basename "$found") contains '${saved_texts[$i]}'"
+done
 echo "PASS: forkcheck exit $status, failing: ${failing:-none}"

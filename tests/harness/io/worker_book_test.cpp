@@ -25,6 +25,23 @@ TEST(WorkerBook, HoldsEventsUntilThePrimaryIsKnownAndFiltersByParent) {
   EXPECT_EQ(book.live_count(), 2);
 }
 
+TEST(WorkerBook, ChildrenOfALauncherScriptBeforeItsExecAreNotWorkers) {
+  WorkerBook book;
+  book.set_primary(100);
+  book.apply(fork_of(101, 100, 10));  // $(dirname ...) in a wrapper script
+  book.apply(exit_of(101, 12, 0));
+  book.apply(fork_of(102, 100, 13));  // still alive when the script execs: kept
+  EXPECT_TRUE(book.apply({ProcEvent::Kind::exec, 20, 100, 0, 0}));
+  book.apply(fork_of(103, 100, 30));  // the server's worker
+  ASSERT_EQ(book.workers().size(), 2u);
+  EXPECT_EQ(book.workers()[0].pid, 102);
+  EXPECT_EQ(book.workers()[1].pid, 103);
+  EXPECT_EQ(book.live_workers(), (std::vector<pid_t>{102, 103}));
+  EXPECT_FALSE(book.apply({ProcEvent::Kind::exec, 40, 555, 0, 0}));  // someone else's exec
+  EXPECT_TRUE(book.apply(exit_of(103, 50, SIGKILL)));
+  EXPECT_EQ(book.live_count(), 1);
+}
+
 TEST(WorkerBook, RecordsKillExitAndReplacementAndPrimaryExit) {
   WorkerBook book;
   book.set_primary(100);

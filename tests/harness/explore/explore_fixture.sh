@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# forkcheck explore against one target; checks the exit status, the shape of the shrunk schedule and
+# that `forkcheck run` replays the counterexample's failure.
+#
+#   explore_fixture.sh FORKCHECK TARGET_CMD SEED CASES EXPECT
+#
+# EXPECT: pass        explore exits 0;
+#         one_kill    exits 1; the counterexample is one fault killing one worker;
+#         two_kills   exits 1; it kills two workers in all, at most 50 ms apart.
+# Either way of failing, the counterexample replayed with `forkcheck run` must exit 1.
+# Bounded by `timeout` (FORKCHECK_EXPLORE_TIMEOUT_S, default 120 s); the report directory is removed.
+set -euo pipefail
+[[ $# -eq 5 ]] || { echo "usage: $0 FORKCHECK TARGET_CMD SEED CASES pass|one_kill|two_kills" >&2; exit 2; }
+forkcheck=$1 target=$2 seed=$3 cases=$4 expect=$5
+work=$(mktemp -d "${TMPDIR:-/tmp}/forkcheck-explore.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; tail -n 30 "$work/out" || true; exit 1; }
+
+status=0
+timeout -k 5 "${FORKCHECK_EXPLORE_TIMEOUT_S:-120}" "$forkcheck" explore --target "$target" --seed "$seed" \
+  --cases "$cases" --max-faults 4 --workers 3 --signals "${FORKCHECK_EXPLORE_SIGNALS:-SIGKILL,SIGTERM}" --report "$work/report" >"$work/out" 2>&1 </dev/null || status=$?
+grep -E '^(cases:|counterexample|  [0-9]+ faults?:)' "$work/out" || true
+if [[ $expect == pass ]]; then
+  ((status == 0)) || fail "expected exit 0, got $status"
+  echo "PASS: $cases cases kept every property"
+  exit 0
+fi
+((status == 1)) || fail "expected exit 1 (a counterexample), got $status"
+yaml=$work/report/counterexample.yaml
+[[ -r $yaml ]] || fail "no counterexample.yaml"
+# One "at_s victims" line per fault.
+faults=$(awk '/^    at_s:/ { at = $2 } /^    victims:/ { print at, ($2 > 3 ? 3 : $2) }' "$yaml")
+echo "--- shrunk schedule (at_s victims) ---"
+echo "$faults"
+count=$(wc -l <<<"$faults")
+killed=$(awk '{ n += $2 } END { print n }' <<<"$faults")
+spread=$(awk 'NR == 1 { lo = hi = $1 } { if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { print (hi - lo) * 1000 }' <<<"$faults")
+case $expect in
+  one_kill) ((count == 1 && killed == 1)) || fail "expected one fault killing one worker, got $count fault(s), $killed victim(s)" ;;
+  two_kills)
+    ((killed == 2)) || fail "expected two workers killed in all, got $killed"
+    awk -v s="$spread" 'BEGIN { exit !(s <= 50) }' || fail "expected the kills within 50 ms, spread $spread ms"
+    ;;
+  *) fail "unknown expectation $expect" ;;
+esac
+replay=0
+timeout -k 5 60 "$forkcheck" run "$yaml" --quiet --report "$work/replay" >"$work/replay.out" 2>&1 </dev/null || replay=$?
+((replay == 1)) || fail "the counterexample replayed with forkcheck run exited $replay, not 1"
+echo "PASS: shrunk to $count fault(s), $killed victim(s), spread ${spread} ms; forkcheck run replays the failure"

@@ -1,0 +1,52 @@
+// The scenario file a schedule becomes: parse_scenario() must read back exactly the faults generated.
+#include "harness/explore_schedule.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "harness/faults.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+Scenario parsed(const std::string& yaml) {
+  auto result = parse_scenario(yaml, "explore.yaml");
+  if (auto* error = std::get_if<ScenarioError>(&result)) ADD_FAILURE() << error->to_string() << "\n" << yaml;
+  return std::get<Scenario>(result);
+}
+
+TEST(ExploreSchedule, ScenarioFileReadsBackTheSchedule) {
+  const ExploreSchedule schedule{{0, 1, false, SIGKILL}, {25, 2, true, SIGTERM}, {600, 3, false, SIGKILL}};
+  ExploreCase c;
+  c.target = "brokencluster --bug \"x\" --port {port} --workers {workers}";
+  c.seed = 42;
+  const Scenario s = parsed(schedule_yaml(schedule, c, "a \"quoted\" description"));
+  EXPECT_EQ(s.target, c.target);
+  EXPECT_EQ(s.seed, 42u);
+  EXPECT_EQ(s.workers, 3);
+  EXPECT_EQ(s.description, "a \"quoted\" description");
+  ASSERT_EQ(s.faults.size(), 3u);
+  const double at[] = {0.3, 0.325, 0.925};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(s.faults[i].kind, FaultKind::kill_worker);
+    EXPECT_EQ(s.faults[i].signal, schedule[i].signal);
+    EXPECT_NEAR(s.faults[i].at_s, at[i], 1e-9);
+    EXPECT_EQ(s.faults[i].victims, schedule[i].victims);
+    EXPECT_EQ(s.faults[i].victim, schedule[i].newest ? VictimSelector::newest : VictimSelector::random);
+  }
+  EXPECT_GT(s.duration_s, s.faults.back().at_s);
+  const auto plan = plan_faults(s, s.seed);
+  ASSERT_EQ(plan.size(), 3u);
+  EXPECT_EQ(plan[1].offset_ns, ms_to_ns(325));
+}
+
+TEST(ExploreSchedule, DescribesAndCountsVictims) {
+  const ExploreSchedule schedule{{0, 1, false, SIGKILL}, {50, 5, true, SIGTERM}};
+  EXPECT_EQ(describe_schedule(schedule), "2 faults: +0 ms SIGKILL 1 random, +50 ms SIGTERM 5 newest");
+  EXPECT_EQ(total_victims(schedule, 3), 4);
+  EXPECT_EQ(describe_schedule({}), "0 faults");
+}
+
+}  // namespace
+}  // namespace forkcheck::harness
