@@ -1,6 +1,7 @@
 #include "common/event.hpp"
 
 #include <array>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -37,8 +38,11 @@ bool read_field(const nlohmann::json& j, const char* name, T& out, std::string* 
       return false;
     }
   } else {
-    if (!it->is_number_integer()) {
-      if (error) *error = std::string("field '") + name + "' must be an integer";
+    // A number the field cannot hold is an error, not a silently wrapped value.
+    const bool fits = it->is_number_unsigned() ? std::in_range<T>(it->template get<std::uint64_t>())
+                      : it->is_number_integer() && std::in_range<T>(it->template get<std::int64_t>());
+    if (!fits) {
+      if (error) *error = std::string("field '") + name + "' must be an integer that fits";
       return false;
     }
   }

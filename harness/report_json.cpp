@@ -107,20 +107,21 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
   for (const auto& r : results)
     properties.push_back({{"name", to_string(r.property)}, {"verdict", to_string(r.verdict)},
                           {"summary", r.summary}, {"evidence", r.evidence}});
-  return {{"schema_version", kReportSchemaVersion},
-          {"forkcheck_version", meta.forkcheck_version},
-          {"command", meta.command_line},
-          {"report_dir", meta.report_dir},
-          {"verdict", to_string(m.overall)},
-          {"exit_code", to_int(m.exit_code)},
-          {"scenario", scenario_to_json(s)},
-          {"properties", properties},
-          {"execution_table", table_to_json(m)},
-          {"load", load_to_json(m.load)},
-          {"probes", load_to_json(m.probes)},
-          {"recoveries", recoveries_to_json(m)},
-          {"wire_fuzz", wire_fuzz_to_json(h)},
-          {"history", history_to_json(h)}};
+  json report = {{"schema_version", kReportSchemaVersion},
+                 {"forkcheck_version", meta.forkcheck_version},
+                 {"command", meta.command_line},
+                 {"report_dir", meta.report_dir},
+                 {"verdict", to_string(m.overall)},
+                 {"exit_code", to_int(m.exit_code)},
+                 {"scenario", scenario_to_json(s)},
+                 {"properties", properties},
+                 {"execution_table", table_to_json(m)},
+                 {"load", load_to_json(m.load)},
+                 {"probes", load_to_json(m.probes)},
+                 {"recoveries", recoveries_to_json(m)},
+                 {"history", history_to_json(h)}};
+  if (fuzzes_wire(s) || !h.wire_inputs.empty()) report["wire_fuzz"] = wire_fuzz_to_json(h);  // issue 5
+  return report;
 }
 
 std::string render_json_report(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,

@@ -84,6 +84,7 @@ std::vector<UnexplainedDeath> unexplained_deaths(const History& h) {
     if (d.suspects.size() > kMaxSuspectsPerDeath) d.suspects.resize(kMaxSuspectsPerDeath);
     out.push_back(std::move(d));
   }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.exit_ns < b.exit_ns; });
   return out;
 }
 

@@ -40,7 +40,7 @@ struct UnexplainedDeath {
 
 // Worker deaths that are not a harness fault's doing: the worker was no fault's victim, died before
 // the stop and before the primary's end (and before any fault aimed at the primary), and did not exit
-// with status 0. Deaths whose status is unknown are included (known() false).
+// with status 0. Deaths whose status is unknown are included (known() false). By exit time.
 std::vector<UnexplainedDeath> unexplained_deaths(const History& h);
 
 // Every input in flight at `pid`'s death at `death_ns`, best first (see above), uncapped.

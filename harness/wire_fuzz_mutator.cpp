@@ -43,7 +43,12 @@ void set_byte(std::string& s, WireRng& rng) {
   s[rng.below(s.size())] = kBytes[rng.below(kBytes.size())];
 }
 
-void insert_token(std::string& s, WireRng& rng) { s.insert(position(s, rng), pick(kTokens, rng)); }
+// Each draw is its own statement: the order in which a call's arguments are evaluated is unspecified,
+// and compilers differ, which would make the inputs differ between builds.
+void insert_token(std::string& s, WireRng& rng) {
+  const std::size_t at = position(s, rng);
+  s.insert(at, pick(kTokens, rng));
+}
 
 // The request line's target (between its first two spaces) becomes one of kTargets.
 void replace_target(std::string& s, WireRng& rng) {
@@ -81,7 +86,9 @@ void truncate(std::string& s, WireRng& rng) {
 void splice(std::string& s, const std::vector<std::string>& pool, WireRng& rng) {
   if (pool.empty()) return;
   const std::string& other = pool[rng.below(pool.size())];
-  s = s.substr(0, position(s, rng)) + other.substr(rng.below(other.size() + 1));
+  const std::size_t head = position(s, rng);
+  const std::size_t tail = rng.below(other.size() + 1);
+  s = s.substr(0, head) + other.substr(tail);
 }
 
 // The first run of digits at or after a random point (a length, a chunk size, a version) becomes

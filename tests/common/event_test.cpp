@@ -30,7 +30,8 @@ TEST(Event, EveryKindRoundTrips) {
 TEST(Event, RejectsWhatIsNotAnEvent) {
   for (const char* bad : {"", "[]", "{", R"({"t_ns":1})", R"({"event":"fork"})",
                           R"({"event":"explode","t_ns":1})", R"({"event":"fork","t_ns":"x"})",
-                          R"({"event":"fork","t_ns":1,"pid":"12"})", R"({"event":7,"t_ns":1})"}) {
+                          R"({"event":"fork","t_ns":1,"pid":"12"})",
+                          R"({"event":"fork","t_ns":1,"pid":99999999999})", R"({"event":"fork","t_ns":18446744073709551615})", R"({"event":7,"t_ns":1})"}) {
     std::string error;
     EXPECT_FALSE(parse_event_line(bad, &error)) << bad;
     EXPECT_FALSE(error.empty()) << bad;

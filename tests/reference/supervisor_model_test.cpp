@@ -90,6 +90,9 @@ SlotState expected_state(M m) {
   return SlotState::empty;
 }
 
+// RC_PRE decomposes its expression, so `&&` inside it would not short-circuit: decide first.
+void require(bool ok) { RC_PRE(ok); }
+
 void check_agrees(const Model& m, const Sut& s) {
   RC_ASSERT(s.sup.live_count() <= kWorkers);
   int live = 0;
@@ -118,7 +121,7 @@ struct SlotCommand : Cmd {
 
 struct Fork : SlotCommand {
   explicit Fork(const Model& m) : SlotCommand(m, {M::pending}) {}
-  void checkPreconditions(const Model& m) const override { RC_PRE(slot >= 0 && of(m).state == M::pending); }
+  void checkPreconditions(const Model& m) const override { require(slot >= 0 && of(m).state == M::pending); }
   void apply(Model& m) const override { of(m) = MSlot{M::starting, m.next_pid++, 0, 0, of(m).early}; }
   void run(const Model& m, Sut& s) const override {
     const auto it = std::find_if(s.spawns.begin(), s.spawns.end(), [&](const Action& a) { return a.slot == slot; });
@@ -132,7 +135,7 @@ struct Fork : SlotCommand {
 
 struct Ready : SlotCommand {
   explicit Ready(const Model& m) : SlotCommand(m, {M::starting}) {}
-  void checkPreconditions(const Model& m) const override { RC_PRE(slot >= 0 && of(m).state == M::starting); }
+  void checkPreconditions(const Model& m) const override { require(slot >= 0 && of(m).state == M::starting); }
   void apply(Model& m) const override {
     of(m).state = M::ready;
     of(m).ready_ns = m.now;
@@ -175,7 +178,7 @@ struct Exit : SlotCommand {
 struct ExitEarly : Exit {
   explicit ExitEarly(const Model& m) : Exit(m, *rc::gen::inRange<mono_ns>(0, kMinUptime / 2)) {}
   void checkPreconditions(const Model& m) const override {
-    RC_PRE(slot >= 0 && (of(m).state == M::starting ||
+    require(slot >= 0 && (of(m).state == M::starting ||
                          (of(m).state == M::ready && m.now + wait_ns - of(m).ready_ns < kMinUptime)));
   }
   void show(std::ostream& os) const override { os << "ExitEarly(slot " << slot << ", +" << wait_ns / 1000000 << " ms)"; }
@@ -183,7 +186,7 @@ struct ExitEarly : Exit {
 
 struct ExitAfterLongUptime : Exit {
   explicit ExitAfterLongUptime(const Model& m) : Exit(m, kMinUptime + *rc::gen::inRange<mono_ns>(0, kBackoffMax)) {}
-  void checkPreconditions(const Model& m) const override { RC_PRE(slot >= 0 && of(m).state == M::ready); }
+  void checkPreconditions(const Model& m) const override { require(slot >= 0 && of(m).state == M::ready); }
   void show(std::ostream& os) const override { os << "ExitAfterLongUptime(slot " << slot << ", +" << wait_ns / 1000000 << " ms)"; }
 };
 
@@ -214,7 +217,7 @@ struct Tick : Cmd {
 struct Shutdown : Cmd {
   explicit Shutdown(const Model&) {}
   void checkPreconditions(const Model& m) const override {
-    RC_PRE(!m.shutdown && m.slots_in({M::pending}).empty());  // the primary forks at once, never later
+    require(!m.shutdown && m.slots_in({M::pending}).empty());  // the primary forks at once, never later
   }
   void apply(Model& m) const override {
     m.shutdown = true;

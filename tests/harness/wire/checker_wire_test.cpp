@@ -4,6 +4,8 @@
 
 #include "../core/history_builder.hpp"
 #include "harness/checker.hpp"
+#include "harness/report_json.hpp"
+#include "harness/report_markdown.hpp"
 #include "harness/wire_fuzz_attribution.hpp"
 
 namespace forkcheck::harness {
@@ -175,6 +177,21 @@ TEST(NoWorkerCrashOnInput, OnlyCheckedByDefaultWhenFuzzing) {
   const auto plain = check(correct_cluster(), walkthrough_scenario());
   EXPECT_FALSE(std::any_of(plain.begin(), plain.end(),
                            [](const auto& r) { return r.property == Property::no_worker_crash_on_input; }));
+}
+
+TEST(WireFuzzReport, NamesTheSavedInputs) {
+  const History h = crashing_cluster();
+  const Scenario s = fuzz_scenario();
+  const auto results = check(h, s);
+  const ReportMeta meta{"forkcheck run x.yaml", "/tmp/r", "0"};
+  const std::string md = render_markdown_report(h, s, results, meta);
+  EXPECT_NE(md.find("## Wire fuzz"), std::string::npos);
+  EXPECT_NE(md.find("| `crash-input-200.bin` | 1 | 200 | 40 |"), std::string::npos) << md;
+  const auto json = report_to_json(h, s, results, meta);
+  EXPECT_EQ(json["wire_fuzz"]["inputs"], 300);
+  EXPECT_EQ(json["wire_fuzz"]["crash_inputs"][0]["file"], "crash-input-200.bin");
+  EXPECT_EQ(json["scenario"]["faults"][1]["wire_fuzz"]["inputs"], 8);
+  EXPECT_FALSE(report_to_json(correct_cluster(), walkthrough_scenario(), {}, meta).contains("wire_fuzz"));
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ TEST(WireInputSource, GoldenFingerprint) {
   const WireInputSource source = builtin_source(1);
   std::string all;
   for (std::uint64_t k = 0; k < 300; ++k) all += source.input(k) + '\x1e';
-  EXPECT_EQ(fnv1a64(all), 0x3357af787b45b0f0ULL) << std::hex << fnv1a64(all);
+  EXPECT_EQ(fnv1a64(all), 0x50e357d4dbcc2825ULL) << std::hex << fnv1a64(all);
 }
 
 TEST(WireInputSource, SeedsComeFirstVerbatim) {
