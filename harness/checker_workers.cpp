@@ -110,7 +110,11 @@ PropertyResult check_no_overshoot(const History& h, const Scenario&) {
   const int n = h.target.workers;
   if (n < 1) return result(p, Verdict::unknown, "N (the target's worker count) is not known");
   std::vector<mono_ns> forks;
-  for (const auto& w : h.workers) forks.push_back(w.fork_ns);
+  // The window ends at the operator's stop: what the tree does while it is being stopped (a primary
+  // gone, its orphans reparented) is no_orphans' business, not a count of serving workers.
+  const bool stopped = h.stop.stop_sent_ns > 0;
+  for (const auto& w : h.workers)
+    if (!stopped || w.fork_ns < h.stop.stop_sent_ns) forks.push_back(w.fork_ns);
   std::sort(forks.begin(), forks.end());
   const auto startup = std::find_if(forks.begin(), forks.end(), [&](mono_ns t) { return live_workers_at(h, t) >= n; });
   if (startup == forks.end())
