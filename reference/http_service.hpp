@@ -1,10 +1,14 @@
 #pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
 // The worker's HTTP service: what it answers (every GET: 200, `Hello from worker`, X-Worker-Pid)
 // and the limits it serves under. configure_service() is the one place that sets routes and limits,
 // used by the worker and by the fuzz target, so the fuzzer exercises exactly the production path.
 #include <httplib.h>
 
 #include <chrono>
+#include <memory>
 #include <cstddef>
 
 namespace forkcheck::reference {
@@ -25,7 +29,9 @@ struct ServiceOptions {
   std::chrono::milliseconds accept_poll{20};
 };
 
-void configure_service(httplib::Server& server, const ServiceOptions& options);
+// `unstarted`, when given, counts accepted connections whose serving thread has not started yet.
+void configure_service(httplib::Server& server, const ServiceOptions& options,
+                       std::shared_ptr<std::atomic<std::size_t>> unstarted = nullptr);
 
 // A Server that serves a listening socket it did not create (the primary's, inherited across fork)
 // and can stop accepting without Server::stop(): stop() shuts the socket down, which would break
@@ -36,14 +42,21 @@ class ServiceServer : public httplib::Server {
   explicit ServiceServer(const ServiceOptions& options);
 
   // Serves `listen_fd` (listening, O_NONBLOCK) until release(); then waits for in-flight
-  // connections to finish. False when accept failed for another reason.
+  // connections to finish. False when accept failed for another reason than release().
   bool serve(int listen_fd);
-  // Stop accepting: forget the socket without shutting it down. Safe from any thread.
+  // Stop accepting without shutting the shared socket down, and serve what was already accepted;
+  // keep-alive connections end at their next request boundary. Blocks until every accepted
+  // connection has started (bounded); call from the control thread.
   void release();
+  bool releasing() const { return releasing_; }
 
   // One request (or a keep-alive series) read from `stream`, answered into it.
   bool process(httplib::Stream& stream, bool close_connection = true);
   using httplib::Server::process_request;
+
+ private:
+  std::atomic<bool> releasing_{false};
+  std::shared_ptr<std::atomic<std::size_t>> unstarted_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace forkcheck::reference

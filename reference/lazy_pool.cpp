@@ -4,13 +4,15 @@
 
 namespace forkcheck::reference {
 
-LazyThreadPool::LazyThreadPool(std::size_t max_threads) : max_threads_(std::max<std::size_t>(max_threads, 1)) {}
+LazyThreadPool::LazyThreadPool(std::size_t max_threads, std::shared_ptr<std::atomic<std::size_t>> unstarted)
+    : max_threads_(std::max<std::size_t>(max_threads, 1)), unstarted_(std::move(unstarted)) {}
 
 LazyThreadPool::~LazyThreadPool() { shutdown(); }
 
 void LazyThreadPool::enqueue(std::function<void()> fn) {
   std::unique_lock lock(mutex_);
   if (stopping_) return;
+  if (unstarted_) ++*unstarted_;
   jobs_.push_back(std::move(fn));
   // Idle threads will take the queued jobs; start one more only when they are all busy.
   if (idle_ < jobs_.size() && threads_.size() < max_threads_) {
@@ -30,6 +32,7 @@ void LazyThreadPool::run() {
     if (jobs_.empty()) return;  // stopping and nothing left
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
+    if (unstarted_) --*unstarted_;
     lock.unlock();
     job();
     lock.lock();

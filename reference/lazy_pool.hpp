@@ -5,10 +5,12 @@
 // up to a limit, and keeps it for the next task.
 #include <httplib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,7 +19,10 @@ namespace forkcheck::reference {
 
 class LazyThreadPool : public httplib::TaskQueue {
  public:
-  explicit LazyThreadPool(std::size_t max_threads);
+  // `unstarted`, when given, counts jobs queued but not yet started (shared: it outlives the pool,
+  // which httplib deletes when its accept loop ends).
+  explicit LazyThreadPool(std::size_t max_threads,
+                          std::shared_ptr<std::atomic<std::size_t>> unstarted = nullptr);
   ~LazyThreadPool() override;
   LazyThreadPool(const LazyThreadPool&) = delete;
   LazyThreadPool& operator=(const LazyThreadPool&) = delete;
@@ -32,6 +37,7 @@ class LazyThreadPool : public httplib::TaskQueue {
   void run();
 
   const std::size_t max_threads_;
+  const std::shared_ptr<std::atomic<std::size_t>> unstarted_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
