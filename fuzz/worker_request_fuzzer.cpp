@@ -16,47 +16,13 @@
 
 #include "fuzz/fuzz_check.hpp"
 #include "reference/http_service.hpp"
+#include "reference/memory_stream.hpp"
 
 namespace {
 
+using forkcheck::reference::MemoryStream;
 using forkcheck::reference::ServiceOptions;
 using forkcheck::reference::ServiceServer;
-
-// A connection whose peer sent `input` and then closed its write side.
-class MemoryStream final : public httplib::Stream {
- public:
-  explicit MemoryStream(std::string_view input) : input_(input) {}
-
-  // A socket whose peer closed is readable, and read() then returns 0: the same here.
-  bool is_readable() const override { return true; }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    const std::size_t n = std::min(size, input_.size());
-    std::memcpy(ptr, input_.data(), n);
-    input_.remove_prefix(n);
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    output_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 40000;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 8000;
-  }
-  socket_t socket() const override { return INVALID_SOCKET; }
-
-  bool drained() const { return input_.empty(); }
-  const std::string& output() const { return output_; }
-
- private:
-  std::string_view input_;
-  std::string output_;
-};
 
 ServiceServer& server() {
   static const ServiceOptions options;  // refcluster's defaults

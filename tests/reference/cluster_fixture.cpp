@@ -44,12 +44,8 @@ HttpAnswer http_get(int port, int timeout_ms) {
 }
 
 std::string raw_exchange(int port, const std::string& request, int timeout_ms) {
-  UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return {};
+  const UniqueFd fd = connect_loopback(port);
+  if (!fd) return {};
   if (send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) < 0) return {};
   std::string out;
   const mono_ns deadline = monotonic_ns() + ms_to_ns(timeout_ms);

@@ -8,41 +8,10 @@
 
 #include "reference/http_service.hpp"
 #include "reference/lazy_pool.hpp"
+#include "reference/memory_stream.hpp"
 
 namespace forkcheck::reference {
 namespace {
-
-class MemoryStream : public httplib::Stream {
- public:
-  explicit MemoryStream(std::string input) : input_(std::move(input)) {}
-  bool is_readable() const override { return offset_ < input_.size(); }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    const size_t n = std::min(size, input_.size() - offset_);
-    input_.copy(ptr, n, offset_);
-    offset_ += n;
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    output_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 40000;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 8000;
-  }
-  socket_t socket() const override { return INVALID_SOCKET; }
-  const std::string& output() const { return output_; }
-
- private:
-  std::string input_;
-  size_t offset_ = 0;
-  std::string output_;
-};
 
 std::string answer(const std::string& request, ServiceOptions options = {}) {
   ServiceServer server(options);

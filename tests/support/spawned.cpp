@@ -154,17 +154,18 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+UniqueFd connect_loopback(int port) {
+  UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (!fd || connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return {};
+  return fd;
+}
+
 bool wait_for_port(int port, int timeout_ms) {
-  return eventually(
-      [port] {
-        UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = htons(static_cast<uint16_t>(port));
-        return connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-      },
-      timeout_ms, 5);
+  return eventually([port] { return connect_loopback(port).valid(); }, timeout_ms, 5);
 }
 
 #ifndef FORKCHECK_TEST_REFCLUSTER_BIN

@@ -9,6 +9,7 @@
 
 #include "common/clock.hpp"
 #include "common/pidfd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace forkcheck::testing {
 
@@ -47,6 +48,8 @@ bool eventually(Pred pred, int timeout_ms, int step_ms = 2);
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read back, close).
 int free_port();
+// A TCP connection to 127.0.0.1:port, made now; invalid when connect() failed.
+UniqueFd connect_loopback(int port);
 // True once a TCP connect to 127.0.0.1:port succeeds within timeout_ms.
 bool wait_for_port(int port, int timeout_ms);
 
