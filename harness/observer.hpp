@@ -6,6 +6,9 @@
 // Source "proc": where the kernel refuses the connector (not root), /proc/<primary>/task/*/children
 // is sampled every sample_period_us (>= 1 kHz); instants are then precise to one period.
 // Construct it BEFORE launching the target, then set_primary(): the first forks are not missed.
+// Children that a launcher script forked and that died before its last exec (the exec that made it
+// the primary's final program) are not workers. Only the netlink source sees execs: with /proc
+// sampling such helpers still count as workers, so give /proc-mode targets a plain `exec` command.
 #include <sys/types.h>
 
 #include <atomic>
