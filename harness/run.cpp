@@ -260,13 +260,15 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   outcome.command = setup->command;
   if (!become_subreaper()) std::cerr << "forkcheck: warning: cannot become a child subreaper\n";
   Observer observer;  // before the launch, so the first forks are seen
-  auto launched = launch(setup->command, setup->report_dir + "/target.log");
+  // The observer learns the primary's pid as soon as it exists, not after launch's settle wait: the
+  // /proc fallback would otherwise stamp the first forks up to that wait late.
+  auto launched = launch(setup->command, setup->report_dir + "/target.log", 50,
+                         [&observer](pid_t primary) { observer.set_primary(primary); });
   if (auto* failure = std::get_if<LaunchError>(&launched)) {
     std::cerr << "forkcheck: target did not start: " << failure->reason << "\n" << indent_tail(failure->output_tail);
     return ExitCode::cannot_run;
   }
   Target target = std::move(std::get<Target>(launched));
-  observer.set_primary(target.primary_pid());
   if (!setup->options.quiet)
     std::cout << "forkcheck: " << setup->scenario.name << ": " << setup->command << " (N=" << setup->workers
               << ", port " << setup->port << ", seed " << setup->scenario.seed << ", observer "
