@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/name_table.hpp"
+
 namespace forkcheck {
 namespace {
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 10> kKindNames{{
+constexpr NameTable<EventKind, 10> kKindNames{{
     {EventKind::primary_start, "primary_start"},
     {EventKind::listening, "listening"},
     {EventKind::fork, "fork"},
@@ -53,15 +55,11 @@ bool read_field(const nlohmann::json& j, const char* name, T& out, std::string* 
 }  // namespace
 
 std::string_view to_string(EventKind kind) {
-  for (const auto& [k, name] : kKindNames)
-    if (k == kind) return name;
-  return "unknown";
+  return name_in(kKindNames, kind).value_or("unknown");
 }
 
 std::optional<EventKind> event_kind_from_string(std::string_view name) {
-  for (const auto& [k, n] : kKindNames)
-    if (n == name) return k;
-  return std::nullopt;
+  return value_named(kKindNames, name);
 }
 
 std::string to_json_line(const Event& e) {

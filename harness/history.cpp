@@ -5,10 +5,12 @@
 #include <csignal>
 #include <utility>
 
+#include "common/name_table.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
-constexpr std::array<std::pair<RequestError, std::string_view>, 10> kErrorNames{{
+constexpr NameTable<RequestError, 10> kErrorNames{{
     {RequestError::ok, "ok"},
     {RequestError::refused, "refused"},
     {RequestError::connect_timeout, "connect_timeout"},
@@ -21,7 +23,7 @@ constexpr std::array<std::pair<RequestError, std::string_view>, 10> kErrorNames{
     {RequestError::other, "other"},
 }};
 
-constexpr std::array<std::pair<FaultKind, std::string_view>, 11> kFaultNames{{
+constexpr NameTable<FaultKind, 11> kFaultNames{{
     {FaultKind::kill_worker, "kill_worker"},
     {FaultKind::stop_worker, "stop_worker"},
     {FaultKind::cont_worker, "cont_worker"},
@@ -79,36 +81,24 @@ void find_replacements(const History& h, const FaultRecord& f, FaultRecovery& r)
 }  // namespace
 
 std::string_view to_string(RequestError e) {
-  for (const auto& [err, name] : kErrorNames)
-    if (err == e) return name;
-  return "unknown";
+  return name_in(kErrorNames, e).value_or("unknown");
 }
 
 std::optional<RequestError> request_error_from_string(std::string_view name) {
-  for (const auto& [err, n] : kErrorNames)
-    if (n == name) return err;
-  return std::nullopt;
+  return value_named(kErrorNames, name);
 }
 
 const std::vector<RequestError>& all_request_errors() {
-  static const std::vector<RequestError> all = [] {
-    std::vector<RequestError> v;
-    for (const auto& entry : kErrorNames) v.push_back(entry.first);
-    return v;
-  }();
+  static const std::vector<RequestError> all = values_of(kErrorNames);
   return all;
 }
 
 std::string_view to_string(FaultKind k) {
-  for (const auto& [kind, name] : kFaultNames)
-    if (kind == k) return name;
-  return "unknown";
+  return name_in(kFaultNames, k).value_or("unknown");
 }
 
 std::optional<FaultKind> fault_kind_from_string(std::string_view name) {
-  for (const auto& [kind, n] : kFaultNames)
-    if (n == name) return kind;
-  return std::nullopt;
+  return value_named(kFaultNames, name);
 }
 
 bool targets_primary(FaultKind k) { return k == FaultKind::kill_primary || k == FaultKind::term_primary; }

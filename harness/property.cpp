@@ -3,11 +3,13 @@
 #include <array>
 #include <utility>
 
+#include "common/name_table.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
 // One table, one string form per property: the names are part of the JUnit and report.json contract.
-constexpr std::array<std::pair<Property, std::string_view>, 10> kPropertyNames{{
+constexpr NameTable<Property, 10> kPropertyNames{{
     {Property::workers_restored, "workers_restored"},
     {Property::no_overshoot, "no_overshoot"},
     {Property::no_dropped_requests, "no_dropped_requests"},
@@ -23,23 +25,15 @@ constexpr std::array<std::pair<Property, std::string_view>, 10> kPropertyNames{{
 }  // namespace
 
 std::string_view to_string(Property p) {
-  for (const auto& [prop, name] : kPropertyNames)
-    if (prop == p) return name;
-  return "unknown_property";
+  return name_in(kPropertyNames, p).value_or("unknown_property");
 }
 
 std::optional<Property> property_from_string(std::string_view name) {
-  for (const auto& [prop, n] : kPropertyNames)
-    if (n == name) return prop;
-  return std::nullopt;
+  return value_named(kPropertyNames, name);
 }
 
 const std::vector<Property>& all_properties() {
-  static const std::vector<Property> all = [] {
-    std::vector<Property> v;
-    for (const auto& entry : kPropertyNames) v.push_back(entry.first);
-    return v;
-  }();
+  static const std::vector<Property> all = values_of(kPropertyNames);
   return all;
 }
 

@@ -6,11 +6,12 @@
 #include <utility>
 
 #include "harness/scenario.hpp"
+#include "common/name_table.hpp"
 
 namespace forkcheck::harness {
 namespace {
 
-constexpr std::array<std::pair<int, std::string_view>, 30> kSignalNames{{
+constexpr NameTable<int, 30> kSignalNames{{
     {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},     {SIGQUIT, "SIGQUIT"},     {SIGILL, "SIGILL"},
     {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},   {SIGBUS, "SIGBUS"},       {SIGFPE, "SIGFPE"},
     {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},   {SIGSEGV, "SIGSEGV"},     {SIGUSR2, "SIGUSR2"},
@@ -51,14 +52,11 @@ std::optional<int> signal_from_string(std::string_view text) {
     return number >= 1 && number <= SIGRTMAX ? std::optional<int>(number) : std::nullopt;
   std::string name = upper(text);
   if (name.rfind("SIG", 0) != 0) name = "SIG" + name;
-  for (const auto& [sig, n] : kSignalNames)
-    if (n == name) return sig;
-  return std::nullopt;
+  return value_named(kSignalNames, name);
 }
 
 std::string signal_name(int signal) {
-  for (const auto& [sig, n] : kSignalNames)
-    if (sig == signal) return std::string(n);
+  if (const auto name = name_in(kSignalNames, signal)) return std::string(*name);
   return "signal " + std::to_string(signal);
 }
 

@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <utility>
 
+#include "common/name_table.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
-constexpr std::array<std::pair<WireOutcome, std::string_view>, 6> kOutcomeNames{{
+constexpr NameTable<WireOutcome, 6> kOutcomeNames{{
     {WireOutcome::answered, "answered"},
     {WireOutcome::closed, "closed"},
     {WireOutcome::reset, "reset"},
@@ -54,9 +56,7 @@ int suspicion_tier(const WireInputRecord& r) {
 }  // namespace
 
 std::string_view to_string(WireOutcome o) {
-  for (const auto& [outcome, name] : kOutcomeNames)
-    if (outcome == o) return name;
-  return "unknown";
+  return name_in(kOutcomeNames, o).value_or("unknown");
 }
 
 std::vector<std::size_t> inputs_in_flight(const History& h, pid_t pid, mono_ns death_ns) {
