@@ -1,5 +1,5 @@
 #pragma once
-// The exit statuses of forkcheck's programs, in one place (design.md §2).
+// The exit statuses of forkcheck's programs, in one place (docs/design.md §8).
 namespace forkcheck {
 
 enum class ExitCode : int {
