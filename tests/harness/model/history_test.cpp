@@ -22,7 +22,7 @@ TEST(HistoryNames, EveryEnumHasOneStringFormThatParsesBack) {
   for (auto v : {Verdict::pass, Verdict::fail, Verdict::unknown}) EXPECT_EQ(verdict_from_string(to_string(v)), v);
   std::set<std::string_view> names;
   for (Property p : all_properties()) EXPECT_TRUE(names.insert(to_string(p)).second) << to_string(p);
-  EXPECT_GE(all_properties().size(), 9u);  // the seven of design.md, bounded_restarts, graceful_stop, ...
+  EXPECT_GE(all_properties().size(), 9u);  // the seven defaults (docs/design.md), bounded_restarts, graceful_stop, ...
   EXPECT_FALSE(property_from_string("no_such_property"));
 }
 
