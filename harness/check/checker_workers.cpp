@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/check/checker_properties.hpp"
+#include "harness/model/pid_list.hpp"
 
 namespace forkcheck::harness::detail {
 namespace {
@@ -11,12 +12,6 @@ std::string fault_label(const History& h, std::size_t i) {
   const FaultRecord& f = h.faults[i];
   return "fault " + std::to_string(i + 1) + " (" + std::string(to_string(f.kind)) + " " + signal_name(f.signal) +
          " at " + at_ms(h, f.sent_ns ? f.sent_ns : f.scheduled_ns) + ")";
-}
-
-std::string pids_text(const std::vector<pid_t>& pids) {
-  std::string out;
-  for (pid_t p : pids) out += (out.empty() ? "" : ", ") + std::to_string(p);
-  return out;
 }
 
 struct RestoreTally {
@@ -29,9 +24,9 @@ void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, Restor
   const FaultRecord& f = h.faults[i];
   const FaultRecovery r = recovery_after(h, i);
   const char* lost = f.kind == FaultKind::stop_worker ? " hung at " : " died at ";
-  std::string line = fault_label(h, i) + ": victim " + pids_text(f.victims) + lost + at_ms(h, *r.death_ns);
+  std::string line = fault_label(h, i) + ": victim " + pid_list(f.victims) + lost + at_ms(h, *r.death_ns);
   if (r.replacement_fork_ns)
-    line += "; replacement " + pids_text(r.replacements) + " forked at " + at_ms(h, *r.replacement_fork_ns);
+    line += "; replacement " + pid_list(r.replacements) + " forked at " + at_ms(h, *r.replacement_fork_ns);
   if (const auto rt = r.recovery_ns()) {
     line += "; " + std::to_string(h.target.workers) + " ready at " + at_ms(h, *r.restored_ns) + ": recovery " + ms(*rt);
     t.worst_ns = std::max(t.worst_ns, *rt);
@@ -129,7 +124,7 @@ PropertyResult check_no_overshoot(const History& h, const Scenario&) {
     std::vector<pid_t> pids;
     for (const auto& w : h.workers)
       if (w.fork_ns <= *it && (!w.exit_ns || *w.exit_ns > *it)) pids.push_back(w.pid);
-    evidence.push_back("at " + at_ms(h, *it) + ": " + std::to_string(live) + " live workers: " + pids_text(pids));
+    evidence.push_back("at " + at_ms(h, *it) + ": " + std::to_string(live) + " live workers: " + pid_list(pids));
   }
   if (evidence.empty())
     return result(p, Verdict::pass,
@@ -162,7 +157,7 @@ PropertyResult check_no_orphans(const History& h, const Scenario& s) {
     return result(p, Verdict::pass, std::string("nothing of the target's tree outlived the primary by ") + grace);
   return result(p, Verdict::fail,
                 std::to_string(h.stop.survivors.size()) + " process(es) outlived the primary by more than " + grace,
-                {"survivors: " + pids_text(h.stop.survivors)});
+                {"survivors: " + pid_list(h.stop.survivors)});
 }
 
 }  // namespace forkcheck::harness::detail

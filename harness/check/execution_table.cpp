@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include "harness/model/pid_list.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
@@ -11,12 +13,6 @@ std::string fmt_ms(mono_ns ns) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", ns_to_ms(ns));
   return buf;
-}
-
-std::string pid_list(const std::vector<pid_t>& pids) {
-  std::string out;
-  for (pid_t p : pids) out += (out.empty() ? "" : ", ") + std::to_string(p);
-  return out;
 }
 
 struct Builder {

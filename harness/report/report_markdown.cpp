@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "harness/model/pid_list.hpp"
 #include "harness/report/report_wire_fuzz.hpp"
 
 namespace forkcheck::harness {
@@ -101,9 +102,7 @@ void write_recoveries(std::ostream& o, const History& h, const ReportModel& m) {
        "Forked after (ms) | Recovery (ms) |\n|---:|---|---|---|---:|---:|---|---:|---:|\n";
   for (const auto& r : m.recoveries) {
     const FaultRecord& f = h.faults[r.fault_index];
-    std::string victims, repl;
-    for (pid_t p : f.victims) victims += (victims.empty() ? "" : ", ") + std::to_string(p);
-    for (pid_t p : r.replacements) repl += (repl.empty() ? "" : ", ") + std::to_string(p);
+    const std::string victims = pid_list(f.victims), repl = pid_list(r.replacements);
     const auto rel = [&](std::optional<mono_ns> t) { return t ? format_ns_as_ms(*t - h.target.launch_ns) : "—"; };
     o << "| " << r.fault_index + 1 << " | " << to_string(f.kind) << " | " << signal_name(f.signal) << " | "
       << (victims.empty() ? "—" : victims) << " | " << rel(f.sent_ns) << " | "
