@@ -8,8 +8,8 @@
 #include <string>
 
 #include "common/clock.hpp"
-#include "harness/load.hpp"
-#include "harness/load_stats.hpp"
+#include "harness/load/load.hpp"
+#include "harness/load/load_stats.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Surface: what a target sends back to the harness's load (harness/http_response.hpp).
+// Surface: what a target sends back to the harness's load (harness/load/http_response.hpp).
 // Input: byte 0 = options (bit 0: tight limits, so short inputs reach every limit; bit 1: also
 // feed one byte at a time), bytes 1-2 = split point (little endian, modulo the length), then the
 // bytes the server sends. A keep-alive connection may carry several responses: after each
@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.hpp"
-#include "harness/http_response.hpp"
-#include "harness/http_text.hpp"
+#include "harness/load/http_response.hpp"
+#include "harness/load/http_text.hpp"
 
 namespace {
 

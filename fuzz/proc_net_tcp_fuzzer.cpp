@@ -1,5 +1,5 @@
 // Surface: the kernel's TCP tables as the fault injector reads them (parse_proc_net_tcp in
-// harness/socket_owners.hpp): /proc/<pid>/net/tcp of a process we do not control may be
+// harness/proc/socket_owners.hpp): /proc/<pid>/net/tcp of a process we do not control may be
 // truncated mid-line or from a kernel with other columns.
 // Invariants: no crash; malformed lines are dropped, never half-kept (at most one entry per line);
 // and every entry kept, written back as a canonical table line, parses to itself.
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.hpp"
-#include "harness/socket_owners.hpp"
+#include "harness/proc/socket_owners.hpp"
 
 namespace {
 

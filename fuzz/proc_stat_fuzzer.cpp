@@ -1,5 +1,5 @@
 // Surface: /proc/<pid>/stat as the launcher, observer and fault injector read it (parse_proc_stat
-// in harness/proc_scan.hpp). The target names its own processes (prctl PR_SET_NAME), so the
+// in harness/proc/proc_scan.hpp). The target names its own processes (prctl PR_SET_NAME), so the
 // command field in parentheses is outside input: it may hold spaces, ')' and digits that look like
 // the fields after it.
 // Invariants: no crash on any text; and a kernel-shaped line with the input's first 15 bytes as
@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_check.hpp"
-#include "harness/proc_scan.hpp"
+#include "harness/proc/proc_scan.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Surface: scenario files (harness/scenario.hpp), one YAML document per input.
+// Surface: scenario files (harness/model/scenario.hpp), one YAML document per input.
 // Invariants: parse_scenario never throws or crashes (yaml-cpp's exceptions are the parser's to
 // catch); an error names the file and a line within the text; an accepted scenario keeps the
 // rules the parser promises (warm-up before the end, faults inside the run, no duplicate property).
@@ -10,7 +10,7 @@
 #include <variant>
 
 #include "fuzz/fuzz_check.hpp"
-#include "harness/scenario.hpp"
+#include "harness/model/scenario.hpp"
 
 namespace {
 

@@ -1,12 +1,12 @@
-// forkcheck: thin command line over the harness library (harness/run.hpp).
+// forkcheck: the thin command line over harness/run/ and harness/explore/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include "common/exit_code.hpp"
-#include "harness/explore.hpp"
-#include "harness/run.hpp"
+#include "harness/explore/explore.hpp"
+#include "harness/run/run.hpp"
 
 namespace {
 

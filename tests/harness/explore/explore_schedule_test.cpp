@@ -1,11 +1,11 @@
 // The scenario file a schedule becomes: parse_scenario() must read back exactly the faults generated.
-#include "harness/explore_schedule.hpp"
+#include "harness/explore/explore_schedule.hpp"
 
 #include <gtest/gtest.h>
 
 #include <csignal>
 
-#include "harness/faults.hpp"
+#include "harness/faults/faults.hpp"
 
 namespace forkcheck::harness {
 namespace {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "tests/harness/load/load_test_util.hpp"
-#include "tests/harness/load/test_server.hpp"
+#include "tests/harness/support/test_server.hpp"
 #include "tests/support/spawned.hpp"
 
 namespace forkcheck::harness {

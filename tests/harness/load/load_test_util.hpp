@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "harness/load.hpp"
+#include "harness/load/load.hpp"
 
 namespace forkcheck::harness {
 

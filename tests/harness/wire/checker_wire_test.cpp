@@ -2,11 +2,11 @@
 // histories (the correct cluster of tests/harness/core, plus wire-fuzz inputs and deaths).
 #include <gtest/gtest.h>
 
-#include "../core/history_builder.hpp"
-#include "harness/checker.hpp"
-#include "harness/report_json.hpp"
-#include "harness/report_markdown.hpp"
-#include "harness/wire_fuzz_attribution.hpp"
+#include "tests/harness/support/history_builder.hpp"
+#include "harness/check/checker.hpp"
+#include "harness/report/report_json.hpp"
+#include "harness/report/report_markdown.hpp"
+#include "harness/wire/wire_fuzz_attribution.hpp"
 
 namespace forkcheck::harness {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "harness/wire_fuzz_mutator.hpp"
+#include "harness/wire/wire_fuzz_mutator.hpp"
 
 namespace forkcheck::harness {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "harness/scenario.hpp"
-#include "harness/wire_fuzz_plan.hpp"
+#include "harness/model/scenario.hpp"
+#include "harness/wire/wire_fuzz_plan.hpp"
 
 namespace forkcheck::harness {
 namespace {

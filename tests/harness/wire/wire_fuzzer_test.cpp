@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "../load/test_server.hpp"
-#include "harness/wire_fuzz.hpp"
-#include "harness/wire_fuzz_connection.hpp"
+#include "tests/harness/support/test_server.hpp"
+#include "harness/wire/wire_fuzz.hpp"
+#include "harness/wire/wire_fuzz_connection.hpp"
 
 namespace forkcheck::harness {
 namespace {

@@ -1,0 +1,117 @@
+// Properties about the target's life cycle: bounded_restarts (a crash loop does not become a fork
+// bomb, and the target recovers once workers stop dying) and graceful_stop (SIGTERM to the primary
+// ends it cleanly within the grace period).
+#include <algorithm>
+#include <cstdio>
+
+#include "harness/check/checker_properties.hpp"
+
+namespace forkcheck::harness::detail {
+namespace {
+
+constexpr mono_ns kRateWindow = ms_to_ns(1000);
+
+struct Burst {
+  int forks = 0;
+  mono_ns from = 0;
+};
+
+// The busiest one-second window of forks after the first N (start-up is not a restart).
+Burst busiest_second(const History& h) {
+  std::vector<mono_ns> forks;
+  for (const auto& w : h.workers) forks.push_back(w.fork_ns);
+  std::sort(forks.begin(), forks.end());
+  const auto skip = std::min(forks.size(), static_cast<std::size_t>(std::max(0, h.target.workers)));
+  forks.erase(forks.begin(), forks.begin() + static_cast<long>(skip));
+  Burst best;
+  for (std::size_t i = 0, j = 0; i < forks.size(); ++i) {
+    while (j < forks.size() && forks[j] < forks[i] + kRateWindow) ++j;
+    if (static_cast<int>(j - i) > best.forks) best = Burst{static_cast<int>(j - i), forks[i]};
+  }
+  return best;
+}
+
+// When workers stopped being made to die: the last remove_file, or the last storm kill.
+std::optional<mono_ns> deaths_stop_ns(const History& h) {
+  std::optional<mono_ns> at;
+  for (const auto& f : h.faults)
+    if (f.kind == FaultKind::remove_file) at = std::max(at.value_or(0), f.sent_ns);
+    else if (f.kind == FaultKind::kill_new_workers) at = std::max(at.value_or(0), f.death_seen_ns.value_or(f.sent_ns));
+  return at;
+}
+
+// The first instant >= from with N ready workers.
+std::optional<mono_ns> first_full_ready(const History& h, mono_ns from) {
+  std::vector<mono_ns> ts{from};
+  for (const auto& w : h.workers)
+    for (auto t : {std::optional<mono_ns>(w.fork_ns), w.ready_ns, w.exit_ns})
+      if (t && *t >= from) ts.push_back(*t);
+  std::sort(ts.begin(), ts.end());
+  for (mono_ns t : ts)
+    if (ready_workers_at(h, t) >= h.target.workers) return t;
+  return std::nullopt;
+}
+
+std::string rate_text(double limit) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%g forks/s", limit);
+  return buf;
+}
+
+}  // namespace
+
+PropertyResult check_bounded_restarts(const History& h, const Scenario& s) {
+  const Property p = Property::bounded_restarts;
+  if (h.target.workers < 1) return result(p, Verdict::unknown, "N (the target's worker count) is not known");
+  const double limit = s.max_forks_per_s.value_or(kDefaultMaxForksPerS);
+  const Burst burst = busiest_second(h);
+  std::vector<std::string> evidence{"busiest second after start-up: " + std::to_string(burst.forks) + " forks" +
+                                    (burst.forks ? " from " + at_ms(h, burst.from) : std::string()) + " (limit " +
+                                    rate_text(limit) + ", observer " + h.target.observer_source + ")"};
+  if (burst.forks > limit)
+    return result(p, Verdict::fail, std::to_string(burst.forks) + " forks within one second, over " + rate_text(limit),
+                  std::move(evidence));
+  const auto stop = deaths_stop_ns(h);
+  if (!stop) return result(p, Verdict::pass, "at most " + std::to_string(burst.forks) + " forks in any second", std::move(evidence));
+  const auto deadline = static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
+  const auto back = first_full_ready(h, *stop);
+  const std::string n = std::to_string(h.target.workers);
+  if (back && *back - *stop <= deadline) {
+    evidence.push_back(n + " ready workers " + ms(*back - *stop) + " after the deaths stopped at " + at_ms(h, *stop));
+    return result(p, Verdict::pass,
+                  "at most " + std::to_string(burst.forks) + " forks in any second; " + n + " ready " + ms(*back - *stop) +
+                      " after the deaths stopped",
+                  std::move(evidence));
+  }
+  if (!back && h.run_end_ns > 0 && h.run_end_ns - *stop < deadline)
+    return result(p, Verdict::unknown, "the run ended before the recovery deadline", std::move(evidence));
+  evidence.push_back("deaths stopped at " + at_ms(h, *stop) + "; " +
+                     (back ? n + " ready only after " + ms(*back - *stop) : "never " + n + " ready workers again"));
+  return result(p, Verdict::fail, "not back to " + n + " ready workers within " + ms(deadline) + " once deaths stopped",
+                std::move(evidence));
+}
+
+PropertyResult check_graceful_stop(const History& h, const Scenario& s) {
+  const Property p = Property::graceful_stop;
+  const auto term = std::find_if(h.faults.begin(), h.faults.end(),
+                                 [](const FaultRecord& f) { return f.kind == FaultKind::term_primary; });
+  if (term == h.faults.end() || term->sent_ns == 0)
+    return result(p, Verdict::unknown, "no SIGTERM was sent to the primary (term_primary fault)");
+  const auto grace = static_cast<mono_ns>(s.stop_grace_s * 1e9);
+  if (!h.stop.primary_exited_during_run)
+    return result(p, Verdict::fail, "the primary did not exit after its SIGTERM", {"SIGTERM at " + at_ms(h, term->sent_ns)});
+  const mono_ns exit_ns = h.stop.primary_exit_ns.value_or(term->death_seen_ns.value_or(0));
+  std::string how = h.stop.primary_exit_signal ? "killed by " + signal_name(h.stop.primary_exit_signal)
+                                               : "exit status " + std::to_string(h.stop.primary_exit_status);
+  std::vector<std::string> evidence{"SIGTERM at " + at_ms(h, term->sent_ns) + "; " + how +
+                                    (exit_ns ? " at " + at_ms(h, exit_ns) : std::string())};
+  if (h.stop.primary_exit_signal != 0 || h.stop.primary_exit_status != 0)
+    return result(p, Verdict::fail, "the primary ended with " + how + ", not exit status 0", std::move(evidence));
+  if (exit_ns == 0) return result(p, Verdict::unknown, "the primary's exit instant is not known", std::move(evidence));
+  if (exit_ns - term->sent_ns > grace)
+    return result(p, Verdict::fail, "the primary exited " + ms(exit_ns - term->sent_ns) + " after SIGTERM, over " + ms(grace),
+                  std::move(evidence));
+  return result(p, Verdict::pass, "the primary exited 0, " + ms(exit_ns - term->sent_ns) + " after SIGTERM", std::move(evidence));
+}
+
+}  // namespace forkcheck::harness::detail

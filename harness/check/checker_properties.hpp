@@ -1,0 +1,41 @@
+#pragma once
+// Internal to the checker: one function per property, and the evidence formatting they share.
+#include <cstdio>
+#include <string>
+
+#include "harness/check/checker.hpp"
+
+namespace forkcheck::harness::detail {
+
+PropertyResult check_workers_restored(const History& h, const Scenario& s);
+PropertyResult check_no_overshoot(const History& h, const Scenario& s);
+PropertyResult check_primary_alive(const History& h, const Scenario& s);
+PropertyResult check_no_orphans(const History& h, const Scenario& s);
+PropertyResult check_no_dropped_requests(const History& h, const Scenario& s);
+PropertyResult check_service_available(const History& h, const Scenario& s);
+PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s);
+PropertyResult check_bounded_restarts(const History& h, const Scenario& s);
+PropertyResult check_graceful_stop(const History& h, const Scenario& s);
+PropertyResult check_no_worker_crash_on_input(const History& h, const Scenario& s);
+
+// Evidence quotes instants as milliseconds since the target's launch: "+1523.4 ms".
+inline std::string at_ms(const History& h, mono_ns t) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "+%.1f ms", ns_to_ms(t - h.target.launch_ns));
+  return buf;
+}
+
+inline std::string ms(mono_ns duration) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.1f ms", ns_to_ms(duration));
+  return buf;
+}
+
+inline PropertyResult result(Property p, Verdict v, std::string summary, std::vector<std::string> evidence = {}) {
+  return PropertyResult{p, v, std::move(summary), std::move(evidence)};
+}
+
+// At most this many individual requests or instants are quoted per property.
+constexpr std::size_t kMaxQuoted = 5;
+
+}  // namespace forkcheck::harness::detail

@@ -1,0 +1,143 @@
+// Properties about the requests: no_dropped_requests and service_available, and the attribution of
+// failures to kills that both rely on.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+
+#include "harness/check/checker_properties.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+// What a kill can do to a connection the victim held: cut it (reset/EOF/a truncated response) or
+// leave it hanging (timeout). A complete wrong answer or a refused connect is never the victim's.
+bool connection_loss(RequestError e) {
+  return e == RequestError::reset || e == RequestError::eof || e == RequestError::timeout ||
+         e == RequestError::bad_response || e == RequestError::other;
+}
+
+// The service window: from the instant the port first accepted a connection until the harness
+// stops the target or a fault aims at the primary. Probes refused while the target was still
+// starting, and requests after the stop, are not the target's responsibility.
+mono_ns window_start(const History& h) {
+  if (h.target.listening_ns) return *h.target.listening_ns;
+  mono_ns first_ok = INT64_MAX;
+  for (const auto& r : h.requests)
+    if (r.error == RequestError::ok) first_ok = std::min(first_ok, r.start_ns);
+  return first_ok;
+}
+
+mono_ns window_end(const History& h) {
+  mono_ns end = h.stop.stop_sent_ns > 0 ? h.stop.stop_sent_ns : INT64_MAX;
+  for (const auto& f : h.faults)
+    if (targets_primary(f.kind)) end = std::min(end, f.sent_ns ? f.sent_ns : f.scheduled_ns);
+  return end;
+}
+
+}  // namespace
+
+std::optional<std::size_t> excusing_fault(const History& h, const RequestRecord& r) {
+  if (r.error == RequestError::ok || !connection_loss(r.error) || r.local_port == 0) return std::nullopt;
+  for (std::size_t i = 0; i < h.faults.size(); ++i) {
+    const FaultRecord& f = h.faults[i];
+    const auto& ports = f.victim_client_ports;
+    // A later connection that reuses the port was never the victim's: it must be opened by the kill.
+    if (std::find(ports.begin(), ports.end(), r.local_port) != ports.end() && r.connection_opened_ns <= f.sent_ns &&
+        r.end_ns >= f.sent_ns)
+      return i;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+namespace {
+
+std::string why_not_excused(const History& h, const RequestRecord& r) {
+  if (!connection_loss(r.error)) return "not a lost connection";
+  for (const auto& f : h.faults) {
+    const auto& ports = f.victim_client_ports;
+    if (r.local_port == 0 || std::find(ports.begin(), ports.end(), r.local_port) == ports.end()) continue;
+    if (r.connection_opened_ns > f.sent_ns) return "port reused by a connection opened after the kill";
+    return "failed before the kill";
+  }
+  return "not on a connection a killed worker held";
+}
+
+std::string describe(const History& h, const RequestRecord& r) {
+  std::string line = std::string(r.probe ? "probe" : "request") + " #" + std::to_string(r.id) + " (connection " +
+                     std::to_string(r.connection_id) + ", port " + std::to_string(r.local_port) + ", intended " +
+                     at_ms(h, r.intended_ns) + ", ended " + at_ms(h, r.end_ns) + "): " + std::string(to_string(r.error));
+  if (r.status) line += " status " + std::to_string(r.status);
+  if (r.worker_pid) line += " from pid " + std::to_string(r.worker_pid);
+  return line;
+}
+
+std::string counts_text(const std::map<RequestError, std::size_t>& counts) {
+  std::string out;
+  for (const auto& [e, n] : counts) out += (out.empty() ? "" : ", ") + std::string(to_string(e)) + " " + std::to_string(n);
+  return out.empty() ? "none" : out;
+}
+
+struct Failures {
+  std::size_t considered = 0;
+  std::map<RequestError, std::size_t> bad, excused;
+  std::vector<std::string> quoted;
+};
+
+}  // namespace
+
+PropertyResult check_no_dropped_requests(const History& h, const Scenario&) {
+  const Property p = Property::no_dropped_requests;
+  const mono_ns start = window_start(h), end = window_end(h);
+  Failures f;
+  for (const auto& r : h.requests) {
+    if (r.probe || r.start_ns < start || r.start_ns >= end) continue;
+    ++f.considered;
+    if (r.error == RequestError::ok) continue;
+    if (const auto i = excusing_fault(h, r)) {
+      ++f.excused[r.error];
+      continue;
+    }
+    ++f.bad[r.error];
+    if (f.quoted.size() < kMaxQuoted) f.quoted.push_back(describe(h, r) + " — " + why_not_excused(h, r));
+  }
+  if (f.considered == 0) return result(p, Verdict::unknown, "no load request was recorded");
+  std::vector<std::string> evidence{"failures by kind: " + counts_text(f.bad),
+                                    "excused (on a killed worker's own connection): " + counts_text(f.excused)};
+  std::size_t bad = 0, excused = 0;
+  for (const auto& [e, n] : f.bad) bad += n;
+  for (const auto& [e, n] : f.excused) excused += n;
+  const std::string of = " of " + std::to_string(f.considered) + " requests";
+  if (bad == 0)
+    return result(p, Verdict::pass, "no request dropped" + of + " (" + std::to_string(excused) + " excused)",
+                  std::move(evidence));
+  evidence.insert(evidence.end(), f.quoted.begin(), f.quoted.end());
+  return result(p, Verdict::fail, std::to_string(bad) + of + " failed outside a killed worker's connections",
+                std::move(evidence));
+}
+
+PropertyResult check_service_available(const History& h, const Scenario&) {
+  const Property p = Property::service_available;
+  const mono_ns start = window_start(h), end = window_end(h);
+  Failures f;
+  for (const auto& r : h.requests) {
+    if (r.start_ns < start || r.start_ns >= end) continue;
+    ++f.considered;
+    const bool unavailable = r.error == RequestError::refused || r.error == RequestError::connect_timeout ||
+                             (r.error == RequestError::timeout && !excusing_fault(h, r));
+    if (!unavailable) continue;
+    ++f.bad[r.error];
+    if (f.quoted.size() < kMaxQuoted) f.quoted.push_back(describe(h, r));
+  }
+  if (f.considered == 0) return result(p, Verdict::unknown, "no request or probe was recorded");
+  const std::string of = " of " + std::to_string(f.considered) + " requests and probes";
+  if (f.bad.empty()) return result(p, Verdict::pass, "no connection refused or timed out" + of);
+  std::size_t bad = 0;
+  for (const auto& [e, n] : f.bad) bad += n;
+  std::vector<std::string> evidence{"by kind: " + counts_text(f.bad)};
+  evidence.insert(evidence.end(), f.quoted.begin(), f.quoted.end());
+  return result(p, Verdict::fail, std::to_string(bad) + of + " were refused or timed out", std::move(evidence));
+}
+
+}  // namespace detail
+}  // namespace forkcheck::harness

@@ -1,0 +1,284 @@
+#include "harness/check/execution_table.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "harness/model/pid_list.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+std::string fmt_ms(mono_ns ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", ns_to_ms(ns));
+  return buf;
+}
+
+struct Builder {
+  const History& h;
+  const Scenario& s;
+  bool run_over;
+  int n = 0;
+  std::vector<const WorkerLifetime*> by_fork;
+  std::vector<TableRow> rows;
+
+  Builder(const History& history, const Scenario& scenario, bool over)
+      : h(history), s(scenario), run_over(over), n(history.target.workers) {
+    for (const auto& w : h.workers) by_fork.push_back(&w);
+    std::stable_sort(by_fork.begin(), by_fork.end(), [](auto* a, auto* b) { return a->fork_ns < b->fork_ns; });
+  }
+
+  mono_ns end_ns() const { return service_end_ns(h); }
+
+  bool answered_by_primary(mono_ns until) const {
+    return std::any_of(h.requests.begin(), h.requests.end(), [&](const RequestRecord& r) {
+      return r.error == RequestError::ok && r.worker_pid != 0 && r.worker_pid == h.target.primary_pid &&
+             r.end_ns <= until;
+    });
+  }
+
+  // The first ok response not served by the primary, ending at or after `from`.
+  const RequestRecord* first_answer(mono_ns from, bool load_only = false,
+                                    const std::vector<pid_t>& excluded = {}) const {
+    const RequestRecord* best = nullptr;
+    for (const auto& r : h.requests) {
+      if (r.error != RequestError::ok || r.end_ns < from || (load_only && r.probe)) continue;
+      if (r.worker_pid != 0 && r.worker_pid == h.target.primary_pid) continue;
+      if (std::find(excluded.begin(), excluded.end(), r.worker_pid) != excluded.end()) continue;
+      if (!best || r.end_ns < best->end_ns) best = &r;
+    }
+    return best;
+  }
+
+  TableRow row(int step, std::string action, ProcessType p, int expected_workers, bool expected_listening) const {
+    TableRow r;
+    r.step = step;
+    r.action = std::move(action);
+    r.process = p;
+    r.expected_workers = expected_workers;
+    r.expected_listening = expected_listening;
+    return r;
+  }
+
+  // A primary row observed at t: the live count, and whether the primary has answered anything.
+  void observe_primary(TableRow& r, mono_ns t, mono_ns answered_until) const {
+    r.t_ns = t;
+    r.workers = live_workers_at(h, t);
+    r.listening = answered_by_primary(answered_until);
+  }
+
+  // Returns false when the step is not observable yet (live table): the caller stops there.
+  bool add(TableRow r, bool observable) {
+    if (!observable && !run_over) return false;
+    rows.push_back(std::move(r));
+    return true;
+  }
+
+  bool add_start_rows();
+  bool add_fork_row(int step, std::size_t index, std::string action, int expected, std::string note);
+  bool add_fork_rows();
+  bool add_serve_rows();
+  bool add_fault_rows(std::size_t fault_index);
+  bool add_crash_row(std::size_t fault_index, const FaultRecovery& rec);
+  bool add_replacement_row(std::size_t fault_index, const FaultRecovery& rec);
+  void add_continue_row();
+  std::string shares_note() const;
+};
+
+bool Builder::add_start_rows() {
+  TableRow start = row(1, "Start script", ProcessType::primary, 0, false);
+  observe_primary(start, h.target.launch_ns, h.target.launch_ns);
+  start.notes = "Master process begins (pid " + std::to_string(h.target.primary_pid) + ")";
+  add(std::move(start), true);
+
+  TableRow check = row(2, "Check if primary", ProcessType::primary, 0, false);
+  const mono_ns t = h.target.primary_start_ns.value_or(h.target.launch_ns);
+  observe_primary(check, t, t);
+  check.notes = h.target.primary_start_ns ? "True, will fork workers (primary_start event)"
+                                          : "True, will fork workers (the launched process is the primary)";
+  return add(std::move(check), true);
+}
+
+bool Builder::add_fork_row(int step, std::size_t index, std::string action, int expected, std::string note) {
+  TableRow r = row(step, std::move(action), ProcessType::primary, expected, false);
+  if (index < by_fork.size()) {
+    const WorkerLifetime& w = *by_fork[index];
+    observe_primary(r, w.fork_ns, w.fork_ns);
+    r.notes = note + ": pid " + std::to_string(w.pid);
+    return add(std::move(r), true);
+  }
+  r.notes = "not observed: only " + std::to_string(by_fork.size()) + " worker(s) ever forked";
+  return add(std::move(r), false);
+}
+
+bool Builder::add_fork_rows() {
+  if (!add_fork_row(3, 0, "Fork worker 1", 1, "First worker created")) return false;
+  if (n != 1 && !add_fork_row(4, 1, "Fork worker 2", 2, "Second worker created")) return false;
+  const std::string ns = std::to_string(n);
+  return add_fork_row(5, static_cast<std::size_t>(std::max(n, 1) - 1), "Fork worker " + ns, n,
+                      "All workers forked (N = " + ns + ")");
+}
+
+std::string Builder::shares_note() const {
+  std::map<pid_t, std::size_t> served;
+  std::size_t total = 0;
+  for (const auto& r : h.requests)
+    if (!r.probe && r.error == RequestError::ok) ++served[r.worker_pid], ++total;
+  std::string out = "Incoming requests load balanced:";
+  for (const auto& [pid, count] : served) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * static_cast<double>(count) / static_cast<double>(total));
+    // Appended piece by piece: g++ 12 -O3 reports a false -Wrestrict on "pid " + std::to_string(pid).
+    out += pid == 0 ? " no pid" : " pid ";
+    if (pid != 0) out += std::to_string(pid);
+    out += ' ';
+    out += pct;
+    out += ',';
+  }
+  if (total == 0) out += " no request served yet,";
+  const bool primary = answered_by_primary(end_ns());
+  return out + (primary ? " the primary answered requests itself" : " the primary answered none");
+}
+
+bool Builder::add_serve_rows() {
+  // Row 6 follows the forks: the first answer after the N-th fork (or after the last one seen).
+  const std::size_t nth = std::min<std::size_t>(by_fork.size(), static_cast<std::size_t>(std::max(n, 1)));
+  const mono_ns nth_fork = nth == 0 ? h.target.launch_ns : by_fork[nth - 1]->fork_ns;
+  TableRow serve = row(6, "Workers start server", ProcessType::worker, n, true);
+  const RequestRecord* first = first_answer(nth_fork);
+  if (first) {
+    serve.t_ns = first->end_ns;
+    serve.workers = live_workers_at(h, first->end_ns);
+    serve.listening = true;
+    serve.notes = "Each worker listens on port " + std::to_string(h.target.port) + ": first answer by " +
+                  (first->worker_pid ? "pid " + std::to_string(first->worker_pid) : "a worker (no pid header)");
+  } else {
+    serve.notes = "not observed: no worker answered a request";
+  }
+  if (!add(std::move(serve), first != nullptr)) return false;
+
+  TableRow distribute = row(7, "Master distributes requests", ProcessType::primary, n, false);
+  const mono_ns load_start = h.load_start_ns;
+  if (load_start > 0) {
+    observe_primary(distribute, load_start, end_ns());
+    distribute.notes = shares_note();
+  } else {
+    distribute.notes = "not observed: the load never started";
+  }
+  if (!add(std::move(distribute), load_start > 0)) return false;
+
+  TableRow handle = row(8, "Worker handles request", ProcessType::worker, n, true);
+  const RequestRecord* answer = first_answer(load_start, /*load_only=*/true);
+  if (load_start > 0 && answer) {
+    handle.t_ns = answer->end_ns;
+    handle.workers = live_workers_at(h, answer->end_ns);
+    handle.listening = true;
+    const std::string body = s.load.expected_body.empty() ? "a 200 (body not checked)" : "'" + s.load.expected_body + "'";
+    handle.notes = "Responds with " + body + " (pid " + std::to_string(answer->worker_pid) + ")";
+  } else {
+    handle.notes = "not observed: no load request succeeded";
+  }
+  return add(std::move(handle), load_start > 0 && answer);
+}
+
+bool Builder::add_fault_rows(std::size_t i) {
+  const FaultRecovery rec = recovery_after(h, i);
+  return add_crash_row(i, rec) && add_replacement_row(i, rec);
+}
+
+bool Builder::add_crash_row(std::size_t i, const FaultRecovery& rec) {
+  const FaultRecord& f = h.faults[i];
+  const int k = std::max(static_cast<int>(f.victims.size()), 1);
+  TableRow crash = row(9, "Worker crashes", ProcessType::worker, n - k, n - k > 0);
+  crash.fault_index = i;
+  const std::optional<mono_ns> t9 = rec.victim_exit_ns ? rec.victim_exit_ns : rec.death_ns;
+  if (!t9) {
+    crash.notes = "not observed: the fault did not happen" + (f.note.empty() ? "" : " (" + f.note + ")");
+    return add(std::move(crash), false);
+  }
+  // Just after the victims' exit, before their replacements' fork: both excluded, whatever order
+  // the observer and the pidfd stamped them in.
+  std::vector<pid_t> excluded = f.victims;
+  excluded.insert(excluded.end(), rec.replacements.begin(), rec.replacements.end());
+  int live = 0;
+  for (const auto& w : h.workers)
+    if (w.fork_ns <= *t9 && (!w.exit_ns || *w.exit_ns > *t9) &&
+        std::find(excluded.begin(), excluded.end(), w.pid) == excluded.end())
+      ++live;
+  const auto deadline = *t9 + static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
+  const RequestRecord* still = first_answer(*t9, false, excluded);
+  const bool serving = still && still->end_ns <= deadline;
+  crash.t_ns = *t9;
+  crash.workers = live;
+  if (serving || run_over || end_ns() > deadline) crash.listening = serving;
+  crash.notes = (f.victims.size() == 1 ? "One worker dies: pid " : std::to_string(k) + " workers die: pids ") +
+                pid_list(f.victims) + " (" + signal_name(f.signal) + ")" +
+                (serving ? "; the remaining workers still serve" : "; no remaining worker answered");
+  const bool observable = crash.listening.has_value();
+  return add(std::move(crash), observable);
+}
+
+bool Builder::add_replacement_row(std::size_t i, const FaultRecovery& rec) {
+  const std::size_t k = std::max<std::size_t>(h.faults[i].victims.size(), 1);
+  TableRow fork = row(10, "Master forks new worker", ProcessType::primary, n, false);
+  fork.fault_index = i;
+  if (rec.replacement_fork_ns && rec.replacements.size() >= k) {
+    observe_primary(fork, *rec.replacement_fork_ns, end_ns());
+    std::string note = "Worker count restored: replacement pid " + pid_list(rec.replacements) + " forked";
+    if (rec.death_ns) note += " " + fmt_ms(*rec.replacement_fork_ns - *rec.death_ns) + " ms after the death";
+    if (rec.recovery_ns()) note += "; recovery " + fmt_ms(*rec.recovery_ns()) + " ms (N ready)";
+    else note += "; N ready workers never restored";
+    fork.notes = note;
+    return add(std::move(fork), true);
+  }
+  fork.workers = live_workers_at(h, end_ns());
+  fork.listening = answered_by_primary(end_ns());
+  fork.notes = "no replacement forked by the end of the run (count at the end shown)";
+  return add(std::move(fork), false);
+}
+
+void Builder::add_continue_row() {
+  TableRow cont = row(11, "Continue serving", ProcessType::primary_and_workers, n, true);
+  mono_ns anchor = h.load_start_ns;
+  for (const auto& r : rows)
+    if ((r.step == 8 || r.step == 9 || r.step == 10) && r.t_ns) anchor = std::max(anchor, *r.t_ns);
+  const RequestRecord* after = first_answer(anchor + 1);
+  if (after) {
+    cont.t_ns = after->end_ns;
+    cont.workers = live_workers_at(h, after->end_ns);
+    cont.listening = true;
+    cont.notes = "Server runs continuously: answered at +" + fmt_ms(after->end_ns - h.target.launch_ns) + " ms";
+  } else {
+    cont.workers = live_workers_at(h, end_ns());
+    cont.listening = false;
+    cont.notes = "not observed: no request answered after the last step";
+  }
+  add(std::move(cont), (after != nullptr) && (run_over || h.load_end_ns > 0));
+}
+
+}  // namespace
+
+std::string_view to_string(ProcessType t) {
+  switch (t) {
+    case ProcessType::primary: return "Primary";
+    case ProcessType::worker: return "Worker";
+    case ProcessType::primary_and_workers: return "Primary & Workers";
+  }
+  return "?";
+}
+
+bool ExecutionTable::matches() const {
+  return std::none_of(rows.begin(), rows.end(), [](const TableRow& r) { return r.mismatch(); });
+}
+
+ExecutionTable build_execution_table(const History& h, const Scenario& s, bool run_over) {
+  Builder b(h, s, run_over);
+  bool more = b.add_start_rows() && b.add_fork_rows() && b.add_serve_rows();
+  for (std::size_t i = 0; more && i < h.faults.size(); ++i)
+    if (expects_death(h.faults[i])) more = b.add_fault_rows(i);
+  if (more) b.add_continue_row();
+  return ExecutionTable{h.target.workers, h.target.launch_ns, std::move(b.rows)};
+}
+
+}  // namespace forkcheck::harness

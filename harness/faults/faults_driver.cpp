@@ -1,0 +1,59 @@
+#include "harness/faults/faults_driver.hpp"
+
+#include <algorithm>
+
+namespace forkcheck::harness {
+
+std::string resolve_fault_path(const std::string& path, const std::string& crash_file) {
+  std::string out = path;
+  const std::string key(kCrashFilePlaceholder);
+  for (auto at = out.find(key); at != std::string::npos; at = out.find(key, at + crash_file.size()))
+    out.replace(at, key.size(), crash_file);
+  return out;
+}
+
+FaultDriver::FaultDriver(const Scenario& scenario, std::uint64_t seed, FaultTargets targets)
+    : plan_(plan_faults(scenario, seed)), targets_(std::move(targets)) {
+  for (PlannedFault& f : plan_) f.path = resolve_fault_path(f.path, targets_.crash_file);
+}
+
+mono_ns FaultDriver::last_offset_ns() const {
+  mono_ns last = 0;
+  for (const PlannedFault& f : plan_) last = std::max(last, f.offset_ns + f.window_ns);
+  return last;
+}
+
+void FaultDriver::fire_due(mono_ns load_start_ns, mono_ns now, const std::vector<pid_t>& live,
+                           std::vector<FaultRecord>& out) {
+  // Storm kills first: a storm's victims are workers forked since the last tick.
+  kill_newcomers(now, live, out);
+  while (next_ < plan_.size() && load_start_ns + plan_[next_].offset_ns <= now) {
+    const PlannedFault& fault = plan_[next_++];
+    if (fault.kind == FaultKind::kill_new_workers) {
+      start_storm(fault, now, live);
+      continue;
+    }
+    out.push_back(inject(fault, live, targets_.primary, targets_.port, monotonic_ns() + targets_.confirm_timeout_ns,
+                         load_start_ns + fault.offset_ns));
+  }
+}
+
+void FaultDriver::start_storm(const PlannedFault& fault, mono_ns now, const std::vector<pid_t>& live) {
+  storms_.push_back(Storm{now + fault.window_ns, std::set<pid_t>(live.begin(), live.end())});
+}
+
+void FaultDriver::kill_newcomers(mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out) {
+  for (Storm& storm : storms_) {
+    if (now >= storm.end_ns) continue;
+    for (pid_t pid : live) {
+      if (!storm.spared.insert(pid).second) continue;
+      PlannedFault kill;
+      kill.kind = FaultKind::kill_new_workers;
+      kill.signal = SIGKILL;
+      kill.victim = VictimSelector::all;
+      out.push_back(inject(kill, {pid}, targets_.primary, targets_.port, monotonic_ns() + targets_.confirm_timeout_ns));
+    }
+  }
+}
+
+}  // namespace forkcheck::harness

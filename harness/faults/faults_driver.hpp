@@ -1,0 +1,52 @@
+#pragma once
+// When the run fires its faults: the seeded plan's occurrences as they fall due, and the storms
+// (kill_new_workers), which watch the observer's live set and SIGKILL every worker that was not
+// there when the storm began, the moment the run loop sees it. Owns no thread: the run loop calls
+// fire_due() on every tick with the observer's live workers.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "harness/faults/faults.hpp"
+
+namespace forkcheck::harness {
+
+struct FaultTargets {
+  pid_t primary = 0;
+  std::uint16_t port = 0;
+  std::string crash_file;                    // replaces {crash_file} in file faults' paths
+  mono_ns confirm_timeout_ns = ms_to_ns(2000);  // how long a fault waits to see its effect
+};
+
+// `{crash_file}` in `path` replaced by `crash_file`.
+std::string resolve_fault_path(const std::string& path, const std::string& crash_file);
+
+class FaultDriver {
+ public:
+  FaultDriver(const Scenario& scenario, std::uint64_t seed, FaultTargets targets);
+
+  bool empty() const { return plan_.empty(); }
+  // From the load's start: when the last occurrence fires or the last storm ends.
+  mono_ns last_offset_ns() const;
+  // Fires what is due at `now` and the storms' kills; appends one record per fault or storm kill.
+  void fire_due(mono_ns load_start_ns, mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out);
+
+ private:
+  struct Storm {
+    mono_ns end_ns = 0;
+    std::set<pid_t> spared;  // alive when the storm began, or already killed
+  };
+  void start_storm(const PlannedFault& fault, mono_ns now, const std::vector<pid_t>& live);
+  void kill_newcomers(mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out);
+
+  std::vector<PlannedFault> plan_;
+  std::size_t next_ = 0;
+  FaultTargets targets_;
+  std::vector<Storm> storms_;
+};
+
+}  // namespace forkcheck::harness

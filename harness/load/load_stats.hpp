@@ -1,0 +1,39 @@
+#pragma once
+// Summaries of recorded requests: counts by error kind and latency percentiles. Pure.
+// Latency is end - intended: the wait for a busy connection counts (no coordinated omission).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "harness/model/history.hpp"
+
+namespace forkcheck::harness {
+
+constexpr std::size_t kRequestErrorKinds = static_cast<std::size_t>(RequestError::other) + 1;
+
+struct LatencySummary {
+  std::size_t count = 0;
+  double mean_us = 0;
+  double p50_us = 0;
+  double p90_us = 0;
+  double p99_us = 0;
+  double p999_us = 0;
+  double max_us = 0;
+};
+
+struct LoadSummary {
+  std::uint64_t requests = 0;
+  std::uint64_t ok = 0;
+  std::array<std::uint64_t, kRequestErrorKinds> by_error{};  // index: RequestError
+  LatencySummary latency;                                     // of the requests that succeeded
+  mono_ns first_intended_ns = 0;
+  mono_ns last_end_ns = 0;
+
+  std::uint64_t failed() const { return requests - ok; }
+  std::uint64_t count(RequestError e) const { return by_error[static_cast<std::size_t>(e)]; }
+};
+
+LoadSummary summarize_load(std::span<const RequestRecord> records, bool include_probes = false);
+
+}  // namespace forkcheck::harness

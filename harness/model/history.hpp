@@ -1,0 +1,199 @@
+#pragma once
+// What one run recorded: the data every harness part writes and the checker and report read.
+// Plain data, no behaviour: the checker and the report are pure functions of a History, so they are
+// unit-tested on recorded or hand-made histories without forking anything.
+// Every instant is CLOCK_MONOTONIC nanoseconds (common/clock.hpp).
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/event.hpp"
+
+namespace forkcheck::harness {
+
+// How one request ended. `ok` is the only success.
+enum class RequestError {
+  ok,
+  refused,      // connect() got ECONNREFUSED
+  connect_timeout,  // connect() did not complete within the request timeout
+  reset,        // ECONNRESET / EPIPE while sending or reading
+  eof,          // the server closed the connection before a complete response
+  timeout,      // no complete response within the request timeout
+  bad_status,   // a complete response, but not 200
+  bad_body,     // 200, but the body is not the expected one
+  bad_response, // bytes that are not an HTTP/1.1 response
+  other,        // any other socket error (errno kept in RequestRecord::sys_errno)
+};
+std::string_view to_string(RequestError e);
+
+struct RequestRecord {
+  std::uint64_t id = 0;
+  int connection_id = 0;         // which client connection slot sent it
+  bool fresh_connection = false; // the connection was opened for this request
+  mono_ns connection_opened_ns = 0; // when the connection this request used was opened
+  std::uint16_t local_port = 0;  // the client side's port of the TCP connection (0 if connect failed)
+  mono_ns intended_ns = 0;       // when the constant-rate schedule wanted it sent
+  mono_ns start_ns = 0;          // when the first byte was actually written (or connect began)
+  mono_ns end_ns = 0;            // when it completed or failed
+  int status = 0;                // HTTP status, 0 if none
+  RequestError error = RequestError::ok;
+  int sys_errno = 0;
+  pid_t worker_pid = 0;          // from the X-Worker-Pid header, 0 if absent
+  bool probe = false;            // sent by the readiness prober, not the load
+};
+
+// A worker (a direct child of the primary) as the observer saw it.
+struct WorkerLifetime {
+  pid_t pid = 0;
+  mono_ns fork_ns = 0;                 // when it appeared
+  std::optional<mono_ns> ready_ns;     // white-box: refcluster's ready event; black-box: first served request
+  std::optional<mono_ns> exit_ns;      // when it exited
+  int exit_signal = 0;                 // 0 if it exited normally or is still alive
+  int exit_status = -1;
+};
+
+enum class FaultKind {
+  kill_worker,   // SIGKILL (or `signal`) to one or more workers chosen by the seeded RNG
+  stop_worker,   // SIGSTOP: the worker hangs
+  cont_worker,   // SIGCONT
+  term_worker,   // SIGTERM to a worker
+  kill_all,      // every live worker at the same instant
+  kill_primary,  // SIGKILL to the primary
+  term_primary,  // SIGTERM to the primary (graceful stop)
+  kill_new_workers,  // storm: for `for_s` seconds every newly forked worker is SIGKILLed on sight
+  create_file,   // creates the scenario's file (the target's {crash_file}): no signal
+  remove_file,   // removes it
+  wire_fuzz,     // malformed and mutated requests on fresh connections (harness/wire/): no signal
+};
+std::string_view to_string(FaultKind k);
+
+struct FaultRecord {
+  FaultKind kind = FaultKind::kill_worker;
+  int signal = 0;
+  mono_ns scheduled_ns = 0;           // when the scenario wanted it
+  mono_ns sent_ns = 0;                // when the signal was sent (after the freeze, for kills)
+  std::vector<pid_t> victims;
+  // Client-side local ports of the TCP connections the victims held when frozen: failures on
+  // these connections are excused by no_dropped_requests.
+  std::vector<std::uint16_t> victim_client_ports;
+  std::optional<mono_ns> death_seen_ns;  // pidfd became readable; empty: the fault did not happen
+  std::string note;                   // why it did not happen, when it did not
+  // stop_worker / cont_worker: when every victim was seen stopped (state T) / running again;
+  // empty: not confirmed before the deadline (death_seen_ns stays empty for these kinds).
+  std::optional<mono_ns> confirmed_ns;
+};
+
+// How the run ended for the target.
+struct StopRecord {
+  bool primary_exited_during_run = false;  // before the harness stopped it
+  std::optional<mono_ns> primary_exit_ns;
+  int primary_exit_signal = 0;
+  int primary_exit_status = -1;
+  mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
+  std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
+  bool orphan_check_done = false;
+  std::string note;                    // why the orphan check was not done, when it was not
+};
+
+// The target as launched.
+struct TargetInfo {
+  std::string command;                // the command line, placeholders replaced
+  pid_t primary_pid = 0;
+  mono_ns launch_ns = 0;              // just before exec
+  std::optional<mono_ns> listening_ns;   // first instant the port accepted a connection
+  std::optional<mono_ns> primary_start_ns;  // white-box: primary_start event
+  int port = 0;
+  int workers = 0;                    // N
+  bool white_box = false;             // refcluster events were read
+  std::string observer_source;        // "netlink" or "proc"
+};
+
+// How one wire-fuzz input's connection ended.
+enum class WireOutcome {
+  answered,  // a complete HTTP response came back (a 4xx is a fine answer to garbage)
+  closed,    // the server closed without a complete response
+  reset,     // ECONNRESET / EPIPE
+  timeout,   // neither within the input's timeout
+  refused,   // connect() failed: the input reached no worker
+  error,     // any other socket error (errno kept)
+};
+std::string_view to_string(WireOutcome o);  // harness/wire/wire_fuzz_attribution.cpp
+
+// One input a wire_fuzz fault sent, on a fresh connection of its own. The bytes are not kept: they
+// are WireInputSource::input(index) of the fault's source, regenerated when a crash input is saved.
+struct WireInputRecord {
+  std::size_t sequence = 0;       // position in History::wire_inputs: names crash-input-<sequence>.bin
+  std::size_t spec_index = 0;     // the scenario fault that sent it
+  std::uint64_t index = 0;        // k: the fault's k-th input
+  std::uint16_t local_port = 0;   // the client side of its connection (0 if connect failed)
+  mono_ns connect_ns = 0;         // connect() began: from here a worker may hold the connection
+  mono_ns sent_ns = 0;            // every byte written (0: not all were)
+  mono_ns half_closed_ns = 0;     // no answer yet, so the client half-closed (0: it did not)
+  mono_ns end_ns = 0;             // when the connection ended (or the input timed out)
+  std::uint32_t size = 0;         // bytes
+  std::uint64_t hash = 0;         // fnv1a64 of the bytes
+  WireOutcome outcome = WireOutcome::error;
+  int status = 0;                 // the first response's status, 0 if none
+  pid_t worker_pid = 0;           // the first response's X-Worker-Pid, 0 if none
+  int sys_errno = 0;
+};
+
+struct History {
+  TargetInfo target;
+  std::vector<WorkerLifetime> workers;   // every direct child of the primary ever seen, by fork time
+  std::vector<RequestRecord> requests;   // by id
+  std::vector<FaultRecord> faults;       // in order
+  std::vector<Event> events;             // refcluster's own events (white-box), empty otherwise
+  StopRecord stop;
+  mono_ns load_start_ns = 0;
+  mono_ns load_end_ns = 0;
+  mono_ns run_end_ns = 0;
+  std::uint64_t seed = 0;
+  std::vector<WireInputRecord> wire_inputs;  // wire_fuzz faults' inputs, in the order sent
+};
+
+// Live workers at instant t: forked at or before t and not exited at or before t.
+int live_workers_at(const History& h, mono_ns t);
+
+// --- additions (pure queries over a History; history.cpp) ----------------------------------------
+std::optional<RequestError> request_error_from_string(std::string_view name);
+const std::vector<RequestError>& all_request_errors();
+std::optional<FaultKind> fault_kind_from_string(std::string_view name);
+
+// kill_primary / term_primary: the fault is aimed at the primary, not at a worker.
+bool targets_primary(FaultKind k);
+// create_file / remove_file: the fault changes the file system, not a process.
+bool touches_file(FaultKind k);
+// Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
+bool expects_death(const FaultRecord& f);
+
+// The end of the service window: when the harness sent the stop, else the end of the run, else the
+// latest instant recorded. "At the end of the run" in evidence means this instant.
+mono_ns service_end_ns(const History& h);
+
+const WorkerLifetime* find_worker(const History& h, pid_t pid);
+// Live at t and ready at or before t (ready_ns set and <= t).
+int ready_workers_at(const History& h, mono_ns t);
+// Black-box readiness: a worker is ready once it has served a request. Sets each worker's ready_ns
+// to the end of the first ok request it served, when that is earlier than what is recorded.
+void derive_ready_from_requests(History& h);
+
+// What happened after a fault that killed workers: the replacements and when the cluster was back.
+struct FaultRecovery {
+  std::size_t fault_index = 0;
+  std::optional<mono_ns> death_ns;             // the fault's death_seen_ns
+  std::optional<mono_ns> victim_exit_ns;       // the observer's exit instant of the last victim
+  std::vector<pid_t> replacements;             // first workers forked at or after sent_ns, one per victim
+  std::optional<mono_ns> replacement_fork_ns;  // fork instant of the last of those
+  std::optional<mono_ns> restored_ns;          // first instant >= death with N ready workers (victims excluded)
+  std::optional<mono_ns> recovery_ns() const;  // restored_ns - death_ns
+};
+FaultRecovery recovery_after(const History& h, std::size_t fault_index);
+
+}  // namespace forkcheck::harness

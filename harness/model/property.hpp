@@ -1,0 +1,41 @@
+#pragma once
+// The properties forkcheck checks (their definitions: docs/design.md). Their string forms are
+// stable: they are the JUnit test case names, the report's verdict rows and the scenario file's
+// `properties:` entries.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forkcheck::harness {
+
+enum class Property {
+  workers_restored,
+  no_overshoot,
+  no_dropped_requests,
+  service_available,
+  primary_alive,
+  no_orphans,
+  steps_match_walkthrough,
+  bounded_restarts,  // fork rate under the scenario's max_forks_per_s; N ready again once deaths stop
+  graceful_stop,     // SIGTERM to the primary (term_primary): it exits 0 within stop_grace_s
+  no_worker_crash_on_input,  // no worker died by a signal or non-zero status that no harness fault caused
+};
+
+std::string_view to_string(Property p);
+std::optional<Property> property_from_string(std::string_view name);
+const std::vector<Property>& all_properties();
+
+// Three-valued, as Jepsen's checkers: unknown when the checker could not decide.
+enum class Verdict { pass, fail, unknown };
+std::string_view to_string(Verdict v);
+std::optional<Verdict> verdict_from_string(std::string_view name);
+
+struct PropertyResult {
+  Property property{};
+  Verdict verdict = Verdict::unknown;
+  std::string summary;                // one line
+  std::vector<std::string> evidence;  // which fault, which requests, which instants
+};
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,331 @@
+// Scenario files (YAML) into a Scenario. Strict on purpose: an unknown key is an error, because a
+// typo such as `duraton_s` silently falling back to a default would make a run test something else.
+#include "harness/model/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+namespace forkcheck::harness {
+namespace {
+
+// Thrown inside the parser only; parse_scenario turns it into its return value.
+struct Failure {
+  ScenarioError error;
+};
+
+std::string join(std::initializer_list<std::string_view> names) {
+  std::string out;
+  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
+    const int line = at.IsDefined() && at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
+    throw Failure{ScenarioError{file_, line, field, message}};
+  }
+
+  // `map` must be a mapping whose keys are all in `allowed`, each at most once.
+  void check_keys(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
+    if (!map.IsMap()) fail(map, path, "expected a mapping with keys: " + join(allowed));
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
+      const std::string field = path.empty() ? key : path + "." + key;
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        fail(entry.first, field, "unknown key (expected one of: " + join(allowed) + ")");
+      if (!seen.insert(key).second) fail(entry.first, field, "duplicate key");
+    }
+  }
+
+  double number(const YAML::Node& n, const std::string& field) const {
+    double v = 0;
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v))
+      fail(n, field, "expected a number");
+    return v;
+  }
+
+  int integer(const YAML::Node& n, const std::string& field) const {
+    int v = 0;
+    if (!n.IsScalar() || !YAML::convert<int>::decode(n, v)) fail(n, field, "expected an integer");
+    return v;
+  }
+
+  bool boolean(const YAML::Node& n, const std::string& field) const {
+    bool v = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) fail(n, field, "expected true or false");
+    return v;
+  }
+
+  std::string text(const YAML::Node& n, const std::string& field) const {
+    if (!n.IsScalar()) fail(n, field, "expected a string");
+    return n.Scalar();
+  }
+
+  int integer_in(const YAML::Node& n, const std::string& field, int lo, int hi) const {
+    const int v = integer(n, field);
+    if (v < lo || v > hi) fail(n, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+  }
+
+  double positive(const YAML::Node& n, const std::string& field) const {
+    const double v = number(n, field);
+    if (v <= 0) fail(n, field, "must be greater than 0");
+    return v;
+  }
+
+  double non_negative(const YAML::Node& n, const std::string& field) const {
+    const double v = number(n, field);
+    if (v < 0) fail(n, field, "must not be negative");
+    return v;
+  }
+
+ private:
+  std::string file_;
+};
+
+std::optional<int> read_workers(const Reader& r, const YAML::Node& n) {
+  if (n.IsScalar() && n.Scalar() == "auto") return std::nullopt;
+  int v = 0;
+  if (!n.IsScalar() || !YAML::convert<int>::decode(n, v)) r.fail(n, "workers", "expected an integer or 'auto'");
+  if (v < 1 || v > 4096) r.fail(n, "workers", "must be between 1 and 4096, or 'auto'");
+  return v;
+}
+
+std::uint64_t read_seed(const Reader& r, const YAML::Node& n) {
+  std::uint64_t v = 0;
+  if (!n.IsScalar() || n.Scalar().starts_with('-') || !YAML::convert<std::uint64_t>::decode(n, v))
+    r.fail(n, "seed", "expected a non-negative integer");
+  return v;
+}
+
+void read_timing(const Reader& r, const YAML::Node& root, Scenario& s) {
+  if (auto n = root["warmup_s"]) s.warmup_s = r.non_negative(n, "warmup_s");
+  if (auto n = root["duration_s"]) s.duration_s = r.positive(n, "duration_s");
+  if (auto n = root["recovery_deadline_s"]) s.recovery_deadline_s = r.positive(n, "recovery_deadline_s");
+  if (auto n = root["start_timeout_s"]) s.start_timeout_s = r.positive(n, "start_timeout_s");
+  if (auto n = root["stop_grace_s"]) s.stop_grace_s = r.positive(n, "stop_grace_s");
+  if (s.warmup_s >= s.duration_s) {
+    const YAML::Node at = root["warmup_s"] ? root["warmup_s"] : root["duration_s"];
+    r.fail(at, root["warmup_s"] ? "warmup_s" : "duration_s", "warmup_s must be less than duration_s");
+  }
+}
+
+void read_load(const Reader& r, const YAML::Node& n, LoadSpec& load) {
+  r.check_keys(n, "load", {"rate_rps", "closed_loop", "connections", "keep_alive", "timeout_ms", "probe_rate_hz",
+                           "expected_body"});
+  if (auto v = n["rate_rps"]) load.rate_rps = r.positive(v, "load.rate_rps");
+  if (auto v = n["closed_loop"]) load.closed_loop = r.boolean(v, "load.closed_loop");
+  if (auto v = n["connections"]) load.connections = r.integer_in(v, "load.connections", 1, 10000);
+  if (auto v = n["keep_alive"]) load.keep_alive = r.boolean(v, "load.keep_alive");
+  if (auto v = n["timeout_ms"]) load.timeout_ms = r.integer_in(v, "load.timeout_ms", 1, 600000);
+  if (auto v = n["probe_rate_hz"]) load.probe_rate_hz = r.non_negative(v, "load.probe_rate_hz");
+  if (auto v = n["expected_body"]) load.expected_body = v.IsNull() ? "" : r.text(v, "load.expected_body");
+}
+
+int default_signal(FaultKind k) {
+  switch (k) {
+    case FaultKind::stop_worker: return SIGSTOP;
+    case FaultKind::cont_worker: return SIGCONT;
+    case FaultKind::term_worker:
+    case FaultKind::term_primary: return SIGTERM;
+    default: return SIGKILL;
+  }
+}
+
+FaultKind read_kind(const Reader& r, const YAML::Node& n, const std::string& path) {
+  const auto kind_node = n["kind"];
+  if (!kind_node) r.fail(n, path + ".kind", "missing (every fault needs a kind)");
+  const auto kind = fault_kind_from_string(r.text(kind_node, path + ".kind"));
+  if (!kind)
+    r.fail(kind_node, path + ".kind",
+           "unknown fault kind '" + kind_node.Scalar() +
+               "' (expected kill_worker, stop_worker, cont_worker, term_worker, kill_all, kill_primary, term_primary, "
+               "kill_new_workers, create_file, remove_file or wire_fuzz)");
+  return *kind;
+}
+
+void read_victims(const Reader& r, const YAML::Node& n, const std::string& path, FaultSpec& f) {
+  const bool at_worker = !targets_primary(f.kind) && !touches_file(f.kind) && f.kind != FaultKind::kill_all &&
+                         f.kind != FaultKind::kill_new_workers;
+  if (f.kind == FaultKind::kill_all) f.victim = VictimSelector::all;
+  if (auto v = n["victim"]) {
+    if (!at_worker) r.fail(v, path + ".victim", std::string(to_string(f.kind)) + " takes no victim selector");
+    const auto sel = victim_selector_from_string(r.text(v, path + ".victim"));
+    if (!sel) r.fail(v, path + ".victim", "expected random, newest or all");
+    f.victim = *sel;
+  }
+  if (auto v = n["victims"]) {
+    if (!at_worker || f.victim == VictimSelector::all)
+      r.fail(v, path + ".victims", "victims needs victim: random or newest");
+    f.victims = r.integer_in(v, path + ".victims", 1, 4096);
+  }
+}
+
+void check_fault_times(const Reader& r, const YAML::Node& n, const std::string& path, const FaultSpec& f,
+                       const Scenario& s) {
+  const YAML::Node at = n["at_s"] ? n["at_s"] : n;
+  if (f.count > 1 && f.every_s <= 0) r.fail(n["count"], path + ".count", "count > 1 needs every_s > 0");
+  if (f.at_s - f.jitter_s < s.warmup_s)
+    r.fail(at, path + ".at_s", "at_s - jitter_s must not be before the end of warm-up (warmup_s)");
+  const double last = f.at_s + f.every_s * (f.count - 1) + f.jitter_s + f.for_s;
+  if (last >= s.duration_s)
+    r.fail(at, path + ".at_s", "the fault's last occurrence (+ jitter_s + for_s) must be before duration_s");
+}
+
+// Keys that belong to some kinds only: a storm's length, a file fault's path, a signal.
+void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& path, FaultSpec& f) {
+  const bool storm = f.kind == FaultKind::kill_new_workers;
+  if (auto v = n["for_s"]) {
+    if (!storm) r.fail(v, path + ".for_s", "for_s belongs to kill_new_workers only");
+    f.for_s = r.positive(v, path + ".for_s");
+  } else if (storm) {
+    r.fail(n, path + ".for_s", "missing (kill_new_workers needs for_s, the storm's length in seconds)");
+  }
+  if (auto v = n["path"]) {
+    if (!touches_file(f.kind)) r.fail(v, path + ".path", "path belongs to create_file and remove_file only");
+    f.path = r.text(v, path + ".path");
+    if (f.path.empty()) r.fail(v, path + ".path", "must not be empty");
+  }
+  if (auto v = n["signal"]; v && touches_file(f.kind))
+    r.fail(v, path + ".signal", std::string(to_string(f.kind)) + " sends no signal");
+}
+
+// wire_fuzz's own keys (and the keys it cannot take). A relative corpus is the scenario file's neighbour.
+void read_wire_fuzz_keys(const Reader& r, const YAML::Node& n, const std::string& path, const std::string& file,
+                         FaultSpec& f) {
+  const bool fuzz = f.kind == FaultKind::wire_fuzz;
+  for (const char* key : {"inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"})
+    if (auto v = n[key]; v && !fuzz) r.fail(v, path + "." + key, std::string(key) + " belongs to wire_fuzz only");
+  if (!fuzz) return;
+  for (const char* key : {"signal", "victim", "victims"})
+    if (auto v = n[key]) r.fail(v, path + "." + key, std::string("wire_fuzz takes no ") + key + " (it sends requests, not signals)");
+  f.signal = 0;
+  WireFuzzSpec& w = f.wire;
+  if (auto v = n["inputs"]) w.inputs = r.integer_in(v, path + ".inputs", 1, 10000);
+  if (auto v = n["max_mutations"]) w.max_mutations = r.integer_in(v, path + ".max_mutations", 0, 64);
+  if (auto v = n["max_bytes"]) w.max_bytes = r.integer_in(v, path + ".max_bytes", 16, 65536);
+  if (auto v = n["timeout_ms"]) w.timeout_ms = r.integer_in(v, path + ".timeout_ms", 10, 60000);
+  if (auto v = n["corpus"]) {
+    w.corpus = r.text(v, path + ".corpus");
+    if (w.corpus.empty()) r.fail(v, path + ".corpus", "must not be empty (omit it for the built-in seeds only)");
+    const auto slash = file.find_last_of('/');
+    if (w.corpus.front() != '/' && slash != std::string::npos) w.corpus = file.substr(0, slash + 1) + w.corpus;
+  }
+}
+
+FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& path, const Scenario& s) {
+  r.check_keys(n, path, {"kind", "signal", "at_s", "every_s", "jitter_s", "count", "victim", "victims", "for_s", "path",
+                         "inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"});
+  FaultSpec f;
+  f.kind = read_kind(r, n, path);
+  f.signal = default_signal(f.kind);
+  f.at_s = s.warmup_s;
+  read_kind_keys(r, n, path, f);
+  read_wire_fuzz_keys(r, n, path, s.source_path, f);
+  if (auto v = n["signal"]; v && !touches_file(f.kind)) {
+    const auto sig = signal_from_string(r.text(v, path + ".signal"));
+    if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");
+    f.signal = *sig;
+  }
+  if (auto v = n["at_s"]) f.at_s = r.non_negative(v, path + ".at_s");
+  if (auto v = n["every_s"]) f.every_s = r.non_negative(v, path + ".every_s");
+  if (auto v = n["jitter_s"]) f.jitter_s = r.non_negative(v, path + ".jitter_s");
+  if (auto v = n["count"]) f.count = r.integer_in(v, path + ".count", 1, 100000);
+  read_victims(r, n, path, f);
+  check_fault_times(r, n, path, f, s);
+  return f;
+}
+
+void read_faults(const Reader& r, const YAML::Node& n, Scenario& s) {
+  if (n.IsNull()) return;
+  if (!n.IsSequence()) r.fail(n, "faults", "expected a list of faults");
+  for (std::size_t i = 0; i < n.size(); ++i)
+    s.faults.push_back(read_fault(r, n[i], "faults[" + std::to_string(i) + "]", s));
+}
+
+bool has_fault(const Scenario& s, FaultKind k) {
+  return std::any_of(s.faults.begin(), s.faults.end(), [k](const FaultSpec& f) { return f.kind == k; });
+}
+
+void read_properties(const Reader& r, const YAML::Node& n, Scenario& s) {
+  if (!n.IsSequence() || n.size() == 0)
+    r.fail(n, "properties", "expected a non-empty list of property names (omit the key to check all)");
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string field = "properties[" + std::to_string(i) + "]";
+    const std::string name = r.text(n[i], field);
+    const auto p = property_from_string(name);
+    if (!p) r.fail(n[i], field, "unknown property '" + name + "'");
+    if (std::find(s.properties.begin(), s.properties.end(), *p) != s.properties.end())
+      r.fail(n[i], field, "listed twice");
+    if (*p == Property::steps_match_walkthrough && !s.walkthrough)
+      r.fail(n[i], field, "steps_match_walkthrough needs walkthrough: true");
+    if (*p == Property::graceful_stop && !has_fault(s, FaultKind::term_primary))
+      r.fail(n[i], field, "graceful_stop needs a term_primary fault");
+    s.properties.push_back(*p);
+  }
+}
+
+std::string stem(std::string_view file_name) {
+  auto base = file_name.substr(file_name.find_last_of('/') == std::string_view::npos ? 0 : file_name.find_last_of('/') + 1);
+  return std::string(base.substr(0, base.find('.')));
+}
+
+Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view file_name) {
+  if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
+  r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
+                          "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "seed", "walkthrough", "load",
+                          "faults", "properties", "max_forks_per_s"});
+  Scenario s;
+  s.source_path = std::string(file_name);
+  s.name = stem(file_name);
+  if (auto n = root["name"]) s.name = r.text(n, "name");
+  if (auto n = root["description"]) s.description = r.text(n, "description");
+  if (auto n = root["target"]) s.target = n.IsNull() ? "" : r.text(n, "target");
+  if (auto n = root["workers"]) s.workers = read_workers(r, n);
+  if (auto n = root["port"]) s.port = r.integer_in(n, "port", 0, 65535);
+  if (auto n = root["seed"]) s.seed = read_seed(r, n);
+  if (auto n = root["walkthrough"]) s.walkthrough = r.boolean(n, "walkthrough");
+  if (auto n = root["max_forks_per_s"]) s.max_forks_per_s = r.positive(n, "max_forks_per_s");
+  read_timing(r, root, s);
+  if (auto n = root["load"]) read_load(r, n, s.load);
+  if (auto n = root["faults"]) read_faults(r, n, s);
+  if (auto n = root["properties"]) read_properties(r, n, s);
+  return s;
+}
+
+}  // namespace
+
+std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name) {
+  const Reader reader{std::string(file_name)};
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml_text));
+    return read_scenario(reader, root, file_name);
+  } catch (const Failure& f) {
+    return f.error;
+  } catch (const YAML::Exception& e) {
+    // Syntax errors: yaml-cpp's mark is 0-based, ours 1-based.
+    return ScenarioError{std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg};
+  }
+}
+
+std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ScenarioError{path, 0, "", std::string("cannot open the scenario file: ") + std::strerror(errno)};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,102 @@
+#pragma once
+// A scenario: one experiment, declared in a YAML file (scenarios/README.md documents every key).
+// parse_scenario() is pure: text in, Scenario or an error naming file, line and field out.
+#include <csignal>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "harness/model/history.hpp"
+#include "harness/model/property.hpp"
+
+namespace forkcheck::harness {
+
+struct LoadSpec {
+  double rate_rps = 200;       // constant arrival rate over all connections (open loop)
+  bool closed_loop = false;    // true: each connection sends its next request when the last ends
+  int connections = 8;
+  bool keep_alive = true;
+  int timeout_ms = 2000;       // per request, connect included: a hang is a failure
+  double probe_rate_hz = 100;  // fresh-connection readiness probes, besides the load
+  int threads = 0;             // load threads, each owning its connections; 0: one per core
+  std::string expected_body = "Hello from worker";  // addition: a 200 with another body is bad_body; empty: any
+};
+
+enum class VictimSelector { random, newest, all };
+std::string_view to_string(VictimSelector v);                               // addition
+std::optional<VictimSelector> victim_selector_from_string(std::string_view name);  // addition
+
+// Signals by name: "SIGKILL", "KILL" (any case) or a number. signal_name(9) == "SIGKILL".
+std::optional<int> signal_from_string(std::string_view text);  // addition
+std::string signal_name(int signal);                            // addition
+
+// create_file / remove_file act on this path by default; the run replaces the placeholder (also in the
+// target command) by a file in the report directory, so a target can be told "crash while it exists".
+inline constexpr std::string_view kCrashFilePlaceholder = "{crash_file}";
+inline constexpr double kDefaultMaxForksPerS = 50;
+
+// wire_fuzz: each occurrence sends `inputs` inputs, one per fresh connection, in turn.
+struct WireFuzzSpec {
+  int inputs = 8;            // per occurrence
+  int max_mutations = 4;     // stacked on a seed; 0: the seeds verbatim, in turn
+  int max_bytes = 4096;      // longest input
+  int timeout_ms = 500;      // per input: connect, write, then read until the server closes
+  std::string corpus;        // directory of extra seed files (relative: to the scenario file); empty: built-in only
+};
+
+struct FaultSpec {
+  FaultKind kind = FaultKind::kill_worker;
+  int signal = SIGKILL;
+  double at_s = 0;       // first occurrence, seconds after load start
+  double every_s = 0;    // > 0: repeat with this period
+  double jitter_s = 0;   // uniform +- jitter on each occurrence, from the seeded RNG
+  int count = 1;         // occurrences
+  VictimSelector victim = VictimSelector::random;
+  int victims = 1;       // how many workers per occurrence (random/newest)
+  double for_s = 0;      // kill_new_workers: how long the storm lasts from each occurrence
+  std::string path = std::string(kCrashFilePlaceholder);  // create_file / remove_file
+  WireFuzzSpec wire;     // wire_fuzz only
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_path;          // the file it came from
+  std::string target;               // command template with {port} {workers}; empty: refcluster
+  std::optional<int> workers;       // empty: auto (CPU count)
+  int port = 8000;
+  double warmup_s = 1.0;            // load before the first fault may fire
+  double duration_s = 5.0;          // load duration, warm-up included
+  double recovery_deadline_s = 1.0;
+  double start_timeout_s = 10.0;    // how long the target may take to listen
+  double stop_grace_s = 5.0;        // SIGTERM to the primary -> exit, then survivors are orphans
+  LoadSpec load;
+  std::vector<FaultSpec> faults;
+  std::vector<Property> properties; // empty in the file: all
+  bool walkthrough = false;         // compare the table with the walkthrough's (steps_match_walkthrough)
+  std::optional<double> max_forks_per_s;  // bounded_restarts' limit; set: the property applies by default
+  std::uint64_t seed = 1;
+};
+
+struct ScenarioError {
+  std::string file;
+  int line = 0;        // 1-based; 0 when unknown
+  std::string field;   // dotted path, e.g. faults[0].signal
+  std::string message;
+  std::string to_string() const;  // "file:line: field: message"
+};
+
+// addition: the properties a run checks: the scenario's list, or every applicable one when the file
+// had none (steps_match_walkthrough only when walkthrough is true, bounded_restarts only when
+// max_forks_per_s is set, graceful_stop only with a term_primary fault).
+std::vector<Property> properties_to_check(const Scenario& s);
+// addition: the scenario has a wire_fuzz fault.
+bool fuzzes_wire(const Scenario& s);
+
+std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);
+std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path);
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,150 @@
+#include "harness/observe/worker_book.hpp"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+
+namespace forkcheck::harness {
+namespace {
+
+void set_exit_fields(WorkerLifetime& w, mono_ns t, int wait_status) {
+  w.exit_ns = t;
+  if (wait_status < 0) return;
+  if (WIFSIGNALED(wait_status)) {
+    w.exit_signal = WTERMSIG(wait_status);
+    w.exit_status = -1;
+  } else {
+    w.exit_signal = 0;
+    w.exit_status = WEXITSTATUS(wait_status);
+  }
+}
+
+}  // namespace
+
+void WorkerBook::set_primary(pid_t primary) {
+  primary_ = primary;
+  std::vector<ProcEvent> held;
+  held.swap(pending_);
+  for (const ProcEvent& e : held) apply(e);
+}
+
+bool WorkerBook::apply(const ProcEvent& e) {
+  if (primary_ == 0) {
+    if (pending_.size() < kMaxPending) pending_.push_back(e);
+    else ++dropped_pending_;
+    return false;
+  }
+  if (e.kind == ProcEvent::Kind::fork) return e.parent == primary_ && on_fork(e.pid, e.t_ns);
+  if (e.kind == ProcEvent::Kind::exec) return e.pid == primary_ && on_primary_exec(e.t_ns);
+  if (e.pid == primary_) {
+    // The kernel's instant and status replace what a scan may have recorded.
+    PrimaryExit x{e.t_ns, WIFSIGNALED(e.wait_status) ? WTERMSIG(e.wait_status) : 0,
+                  WIFSIGNALED(e.wait_status) ? -1 : WEXITSTATUS(e.wait_status)};
+    primary_exit_ = x;
+    return true;
+  }
+  return on_exit(e.pid, e.t_ns, e.wait_status, true);
+}
+
+// A launcher script (`sh -c`, a wrapper that computes paths, then `exec`s the server) forks helpers
+// before it becomes the primary's final program: children that were born AND died before its last
+// exec are the wrapper's, not workers. A child still alive at the exec is kept: it is the tree's.
+bool WorkerBook::on_primary_exec(mono_ns t) {
+  const auto before = workers_.size();
+  std::vector<WorkerLifetime> kept;
+  for (const WorkerLifetime& w : workers_)
+    if (!(w.fork_ns < t && w.exit_ns && *w.exit_ns <= t)) kept.push_back(w);
+  if (kept.size() == before) return false;
+  workers_ = std::move(kept);
+  live_.clear();
+  for (std::size_t i = 0; i < workers_.size(); ++i)
+    if (!workers_[i].exit_ns) live_[workers_[i].pid] = i;
+  approx_exit_.clear();
+  return true;
+}
+
+bool WorkerBook::on_fork(pid_t pid, mono_ns t) {
+  if (const auto it = live_.find(pid); it != live_.end()) {
+    // Already recorded by a scan after an overrun: the kernel's instant is the exact one.
+    WorkerLifetime& w = workers_[it->second];
+    if (t >= w.fork_ns) return false;
+    w.fork_ns = t;
+    return true;
+  }
+  approx_exit_.erase(pid);
+  WorkerLifetime w;
+  w.pid = pid;
+  w.fork_ns = t;
+  // Keep workers_ ordered by fork time: events are ordered per CPU, not globally.
+  auto pos = std::upper_bound(workers_.begin(), workers_.end(), t,
+                              [](mono_ns v, const WorkerLifetime& x) { return v < x.fork_ns; });
+  const auto index = static_cast<std::size_t>(pos - workers_.begin());
+  workers_.insert(pos, w);
+  for (auto& [p, i] : live_) if (i >= index) ++i;
+  for (auto& [p, i] : approx_exit_) if (i >= index) ++i;
+  live_[pid] = index;
+  return true;
+}
+
+bool WorkerBook::on_exit(pid_t pid, mono_ns t, int wait_status, bool exact) {
+  if (const auto it = live_.find(pid); it != live_.end()) {
+    set_exit_fields(workers_[it->second], t, wait_status);
+    if (!exact) approx_exit_[pid] = it->second;
+    live_.erase(it);
+    return true;
+  }
+  if (const auto it = approx_exit_.find(pid); exact && it != approx_exit_.end()) {
+    set_exit_fields(workers_[it->second], t, wait_status);
+    approx_exit_.erase(it);
+    return true;
+  }
+  return false;
+}
+
+bool WorkerBook::reconcile(const std::vector<ScannedChild>& children, mono_ns t) {
+  if (primary_ == 0) return false;
+  auto find = [&children](pid_t pid) {
+    return std::find_if(children.begin(), children.end(), [pid](const ScannedChild& c) { return c.pid == pid; });
+  };
+  std::vector<std::pair<pid_t, int>> gone;  // pid, wait status (-1: unknown)
+  for (const auto& entry : live_) {
+    const auto it = find(entry.first);
+    if (it == children.end()) gone.emplace_back(entry.first, -1);
+    else if (it->zombie) gone.emplace_back(entry.first, it->wait_status);
+  }
+  bool changed = false;
+  for (const auto& [pid, status] : gone) changed |= on_exit(pid, t, status, false);
+  for (const ScannedChild& c : children) {
+    if (live_.contains(c.pid)) continue;
+    if (!c.zombie) {
+      changed |= on_fork(c.pid, t);
+    } else if (!approx_exit_.contains(c.pid)) {
+      // Born and dead between two samples (a crash loop): still a worker that lived, at t.
+      changed |= on_fork(c.pid, t);
+      on_exit(c.pid, t, c.wait_status, false);
+    }
+  }
+  return changed;
+}
+
+bool WorkerBook::primary_gone(mono_ns t, int wait_status) {
+  if (primary_exit_) return false;
+  PrimaryExit x{t, 0, -1};
+  if (wait_status >= 0) {
+    x.signal = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+    x.status = WIFSIGNALED(wait_status) ? -1 : WEXITSTATUS(wait_status);
+  }
+  primary_exit_ = x;
+  return true;
+}
+
+std::vector<pid_t> WorkerBook::live_workers() const {
+  std::vector<std::pair<std::size_t, pid_t>> by_index;
+  for (const auto& [pid, index] : live_) by_index.emplace_back(index, pid);
+  std::sort(by_index.begin(), by_index.end());
+  std::vector<pid_t> out;
+  for (const auto& [index, pid] : by_index) out.push_back(pid);
+  return out;
+}
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,120 @@
+#include "harness/proc/socket_owners.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+#include "common/unique_fd.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+std::string_view next_field(std::string_view& rest) {
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  const size_t end = rest.find_first_of(" \t");
+  std::string_view field = rest.substr(0, end);
+  rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+  return field;
+}
+
+template <typename Int>
+bool parse_int(std::string_view s, Int& out, int base) {
+  if (s.empty()) return false;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+// "0100007F:1F90" (v4) or 32 hex digits ":1F90" (v6) -> port; the address width tells v4 from v6.
+bool parse_endpoint(std::string_view field, std::uint16_t& port, bool& v6) {
+  const size_t colon = field.find(':');
+  if (colon == std::string_view::npos) return false;
+  const size_t addr_len = colon;
+  if (addr_len != 8 && addr_len != 32) return false;
+  v6 = addr_len == 32;
+  return parse_int(field.substr(colon + 1), port, 16);
+}
+
+// One table line: "  0: 0100007F:1F90 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000
+// 0 0 12345 1 ..." — sl, local, remote, st, tx:rx, tr:when, retrnsmt, uid, timeout, inode.
+bool parse_line(std::string_view line, TcpEntry& out) {
+  std::string_view rest = line;
+  const std::string_view sl = next_field(rest);
+  if (sl.empty() || sl.back() != ':') return false;
+  bool local_v6 = false, remote_v6 = false;
+  if (!parse_endpoint(next_field(rest), out.local_port, local_v6)) return false;
+  if (!parse_endpoint(next_field(rest), out.remote_port, remote_v6) || local_v6 != remote_v6) return false;
+  if (!parse_int(next_field(rest), out.state, 16)) return false;
+  for (int skip = 0; skip < 5; ++skip) next_field(rest);  // tx:rx tr:when retrnsmt uid timeout
+  if (!parse_int(next_field(rest), out.inode, 10)) return false;
+  out.v6 = local_v6;
+  return true;
+}
+
+std::string read_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  std::string out;
+  if (!fd) return out;
+  char buf[16384];
+  for (ssize_t n; (n = ::read(fd.get(), buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+std::vector<TcpEntry> parse_proc_net_tcp(std::string_view text) {
+  std::vector<TcpEntry> out;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    TcpEntry entry;
+    if (parse_line(line, entry)) out.push_back(entry);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> socket_inodes_of(pid_t pid) {
+  std::vector<std::uint64_t> out;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    char target[64];
+    const ssize_t n = ::readlink((dir + e->d_name).c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    const std::string_view link(target, static_cast<size_t>(n));
+    constexpr std::string_view prefix = "socket:[";
+    if (!link.starts_with(prefix) || link.back() != ']') continue;
+    std::uint64_t inode = 0;
+    if (parse_int(link.substr(prefix.size(), link.size() - prefix.size() - 1), inode, 10)) out.push_back(inode);
+  }
+  ::closedir(d);
+  return out;
+}
+
+std::vector<std::uint16_t> client_ports_of(const std::vector<pid_t>& pids, std::uint16_t server_port) {
+  std::vector<std::uint16_t> ports;
+  for (const pid_t pid : pids) {
+    std::vector<std::uint64_t> inodes = socket_inodes_of(pid);
+    if (inodes.empty()) continue;
+    std::sort(inodes.begin(), inodes.end());
+    // The victim's own network namespace: the same as ours unless the target runs in another one.
+    const std::string net = "/proc/" + std::to_string(pid) + "/net/";
+    for (const char* table : {"tcp", "tcp6"}) {
+      for (const TcpEntry& e : parse_proc_net_tcp(read_file(net + table))) {
+        if (e.state != static_cast<int>(TcpState::established) || e.local_port != server_port) continue;
+        if (std::binary_search(inodes.begin(), inodes.end(), e.inode)) ports.push_back(e.remote_port);
+      }
+    }
+  }
+  std::sort(ports.begin(), ports.end());
+  ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+  return ports;
+}
+
+}  // namespace forkcheck::harness

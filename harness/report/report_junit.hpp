@@ -1,0 +1,18 @@
+#pragma once
+// junit.xml: one <testsuite> per run, one <testcase> per checked property, named by the property's
+// stable string. fail -> <failure>, unknown -> <error> (not <skipped>: an undecided property makes
+// forkcheck exit 2, and a skip would show green on most CI dashboards). Evidence is the element text.
+#include <string>
+#include <vector>
+
+#include "harness/report/report_summary.hpp"
+
+namespace forkcheck::harness {
+
+std::string render_junit_report(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
+                                const ReportMeta& meta);
+
+// XML text/attribute escaping (&, <, >, ", '); control characters other than tab/newline dropped.
+std::string xml_escape(std::string_view text);
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,35 @@
+#include "harness/report/report_summary.hpp"
+
+#include <cstdio>
+
+#include "harness/check/checker.hpp"
+
+namespace forkcheck::harness {
+
+ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results) {
+  ReportModel m;
+  m.table = build_execution_table(h, s, /*run_over=*/true);
+  m.tracker = build_variable_tracker(m.table);
+  m.moments = key_moments(h, m.table);
+  m.load = summarize_load(h.requests);
+  std::vector<RequestRecord> probes;
+  for (const auto& r : h.requests)
+    if (r.probe) probes.push_back(r);
+  m.probes = summarize_load(probes, /*include_probes=*/true);
+  for (std::size_t i = 0; i < h.faults.size(); ++i) m.recoveries.push_back(recovery_after(h, i));
+  m.exit_code = exit_code_for(results);
+  m.overall = m.exit_code == ExitCode::ok ? Verdict::pass
+              : m.exit_code == ExitCode::violated ? Verdict::fail
+                                                  : Verdict::unknown;
+  return m;
+}
+
+std::string format_ms(double ms) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.1f", ms);
+  return buf;
+}
+
+std::string format_ns_as_ms(mono_ns ns) { return format_ms(ns_to_ms(ns)); }
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,39 @@
+#pragma once
+// What the three reports (report.md, report.json, junit.xml) share: the caller's metadata and the
+// figures computed once from a run. Pure; writing the files is the caller's job (run/run.cpp).
+#include <string>
+#include <vector>
+
+#include "common/exit_code.hpp"
+#include "harness/report/execution_table_summary.hpp"
+#include "harness/model/history.hpp"
+#include "harness/load/load_stats.hpp"
+#include "harness/model/property.hpp"
+#include "harness/model/scenario.hpp"
+
+namespace forkcheck::harness {
+
+struct ReportMeta {
+  std::string command_line;       // the exact command that reproduces the run (seed included)
+  std::string report_dir;         // where the caller writes the files
+  std::string forkcheck_version;  // e.g. "0.1.0"
+};
+
+struct ReportModel {
+  ExecutionTable table;
+  VariableTracker tracker;
+  std::vector<KeyMoment> moments;
+  LoadSummary load;     // load requests only
+  LoadSummary probes;   // readiness probes only
+  std::vector<FaultRecovery> recoveries;  // one per fault, in History::faults order
+  ExitCode exit_code = ExitCode::ok;
+  Verdict overall = Verdict::unknown;     // fail if any fail, else unknown if any unknown, else pass
+};
+
+ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results);
+
+// "12.3" (one decimal), the way every report prints milliseconds.
+std::string format_ms(double ms);
+std::string format_ns_as_ms(mono_ns ns);
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,149 @@
+#include "harness/run/run_setup.hpp"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+
+#include <algorithm>
+#include <sstream>
+#include <thread>
+
+#include "harness/target/port_probe.hpp"
+#include "harness/report/report_dir.hpp"
+#include "harness/target/target_command.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+bool apply_overrides(const RunOptions& o, Scenario& s, std::string* error) {
+  if (o.target) s.target = *o.target;
+  if (o.workers) s.workers = *o.workers;
+  if (o.port) s.port = *o.port;
+  if (o.seed) s.seed = *o.seed;
+  if (s.workers && *s.workers < 1) {
+    *error = "--workers must be at least 1";
+    return false;
+  }
+  return true;
+}
+
+UniqueFd block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // a target that resets a connection must not kill the harness
+  return UniqueFd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+}
+
+bool resolve_port(RunSetup& setup, std::string* error) {
+  setup.port = setup.scenario.port;
+  if (setup.port == 0) {
+    setup.port = pick_free_port();
+    if (setup.port == 0) {
+      *error = "no free port on 127.0.0.1";
+      return false;
+    }
+  } else if (port_accepts(setup.port)) {
+    *error = "port " + std::to_string(setup.port) + " is busy: something already listens on 127.0.0.1:" +
+             std::to_string(setup.port) + " (use --port 0 for a free one)";
+    return false;
+  }
+  return true;
+}
+
+bool resolve_command(RunSetup& setup, std::string* error) {
+  std::string templ = setup.scenario.target;
+  const bool wants_refcluster = templ.empty() || templ.find("{refcluster}") != std::string::npos;
+  const std::string refcluster = wants_refcluster ? find_refcluster() : std::string();
+  if (wants_refcluster && refcluster.empty()) {
+    *error = "refcluster not found beside forkcheck, in the build tree or on PATH (or give --target)";
+    return false;
+  }
+  if (templ.empty()) templ = refcluster_template(refcluster);
+  if (templ.find("{events}") != std::string::npos) setup.events_path = setup.report_dir + "/events.jsonl";
+  setup.crash_file = setup.report_dir + "/crash_file";
+  const TargetValues values{setup.port, setup.workers, setup.events_path, setup.crash_file, refcluster};
+  const auto command = expand_target(templ, values, error);
+  if (!command) return false;
+  setup.command = *command;
+  return true;
+}
+
+}  // namespace
+
+std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* error) {
+  RunSetup setup;
+  setup.options = options;
+  auto parsed = load_scenario_file(options.scenario_path);
+  if (auto* bad = std::get_if<ScenarioError>(&parsed)) {
+    *error = bad->to_string();
+    return std::nullopt;
+  }
+  setup.scenario = std::move(std::get<Scenario>(parsed));
+  if (!apply_overrides(options, setup.scenario, error)) return std::nullopt;
+  setup.workers = setup.scenario.workers.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  if (!resolve_port(setup, error)) return std::nullopt;
+  const auto dir = prepare_report_dir(options.report_dir, setup.scenario.name, error);
+  if (!dir) return std::nullopt;
+  setup.report_dir = *dir;
+  if (!resolve_command(setup, error)) return std::nullopt;
+  setup.signals = block_stop_signals();
+  return setup;
+}
+
+namespace {
+void keep_earliest(std::map<pid_t, mono_ns>& instants, pid_t pid, mono_ns t) {
+  auto [it, fresh] = instants.emplace(pid, t);
+  if (!fresh) it->second = std::min(it->second, t);
+}
+}  // namespace
+
+void merge_readiness(History& h, const std::map<pid_t, mono_ns>& served_at) {
+  std::map<pid_t, mono_ns> ready = served_at;
+  std::map<pid_t, mono_ns> forked;
+  for (const Event& e : h.events) {
+    if (e.kind == EventKind::ready) keep_earliest(ready, e.pid, e.t_ns);
+    if (e.kind == EventKind::fork) keep_earliest(forked, e.pid, e.t_ns);
+  }
+  for (WorkerLifetime& w : h.workers) {
+    // The primary stamps its fork event as fork() returns: exact where /proc sampling is not.
+    if (const auto it = forked.find(w.pid); it != forked.end()) w.fork_ns = std::min(w.fork_ns, it->second);
+    if (const auto it = ready.find(w.pid); it != ready.end() && it->second >= w.fork_ns) w.ready_ns = it->second;
+  }
+  for (const Event& e : h.events)
+    if (e.kind == EventKind::primary_start) h.target.primary_start_ns = e.t_ns;
+}
+
+void refine_fault_deaths(History& h) {
+  for (FaultRecord& f : h.faults) {
+    if (!f.death_seen_ns || f.victims.empty()) continue;
+    mono_ns last_exit = 0;
+    for (pid_t victim : f.victims) {
+      const auto w = std::find_if(h.workers.begin(), h.workers.end(), [victim](const WorkerLifetime& l) { return l.pid == victim; });
+      if (w == h.workers.end() || !w->exit_ns || *w->exit_ns < f.sent_ns) return;
+      last_exit = std::max(last_exit, *w->exit_ns);
+    }
+    f.death_seen_ns = std::min(*f.death_seen_ns, last_exit);
+  }
+}
+
+void print_verdicts(std::ostream& out, const std::vector<PropertyResult>& results) {
+  out << "\n";
+  for (const PropertyResult& r : results) {
+    std::string verdict(to_string(r.verdict));
+    for (char& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out << "  " << verdict << std::string(8 - std::min<std::size_t>(7, verdict.size()), ' ') << to_string(r.property)
+        << ": " << r.summary << "\n";
+  }
+}
+
+std::string indent_tail(const std::string& text) {
+  if (text.empty()) return {};
+  std::istringstream in(text);
+  std::string line, out = "  target output (last lines):\n";
+  while (std::getline(in, line)) out += "  | " + line + "\n";
+  return out;
+}
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,53 @@
+#pragma once
+// Everything `forkcheck run` settles before it launches anything: the scenario with the command
+// line's overrides, N, the port, the target's command, the report directory, and the signal
+// descriptor through which SIGINT/SIGTERM reach the run loop (handlers only record; the loop acts).
+// Also the small pieces of output and bookkeeping the run shares.
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.hpp"
+#include "harness/model/history.hpp"
+#include "harness/model/property.hpp"
+#include "harness/run/run.hpp"
+#include "harness/model/scenario.hpp"
+
+
+
+namespace forkcheck::harness {
+
+struct RunSetup {
+  RunOptions options;
+  Scenario scenario;
+  int workers = 0;           // N
+  int port = 0;              // the real port (never 0)
+  std::string command;       // the target's command line, placeholders replaced
+  std::string events_path;   // refcluster's event feed, empty for black-box targets
+  std::string crash_file;    // {crash_file}: <report_dir>/crash_file (created/removed by file faults)
+  std::string report_dir;
+  UniqueFd signals;          // signalfd for SIGINT and SIGTERM (blocked in every thread)
+};
+
+// Empty, with a one-line *error, when the run cannot be made (bad scenario, busy port, no target).
+// Blocks SIGINT/SIGTERM for the calling thread and the threads it starts later.
+std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* error);
+
+// Readiness: a worker is ready from its first served request (black-box) or from refcluster's ready
+// event (white-box), whichever came first.
+void merge_readiness(History& h, const std::map<pid_t, mono_ns>& served_at);
+
+// A fault's death instant is the moment its last victim exited as the observer saw it (the kernel's
+// own instant with netlink), when that is earlier than the moment the harness polled its pidfd.
+void refine_fault_deaths(History& h);
+
+void print_verdicts(std::ostream& out, const std::vector<PropertyResult>& results);
+
+// What a target printed, indented under an error line; empty text stays empty.
+std::string indent_tail(const std::string& text);
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,281 @@
+#include <gtest/gtest.h>
+
+#include "harness/check/checker.hpp"
+#include "tests/harness/support/history_builder.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+using namespace forkcheck::harness::testing;
+
+PropertyResult only(Property p, const History& h, Scenario s = walkthrough_scenario()) {
+  s.properties = {p};
+  const auto results = check(h, s);
+  EXPECT_EQ(results.size(), 1u);
+  return results.empty() ? PropertyResult{} : results[0];
+}
+
+std::string all_evidence(const PropertyResult& r) {
+  std::string out = r.summary;
+  for (const auto& e : r.evidence) out += "\n" + e;
+  return out;
+}
+
+RequestRecord& request_at(History& h, double ms) {
+  for (auto& r : h.requests)
+    if (!r.probe && r.intended_ns >= at(ms)) return r;
+  throw std::logic_error("no request");
+}
+
+TEST(Checker, CorrectClusterPassesEveryProperty) {
+  const auto results = check(correct_cluster(), walkthrough_scenario());
+  ASSERT_EQ(results.size(), properties_to_check(walkthrough_scenario()).size());
+  ASSERT_EQ(results.size(), 7u);
+  for (const auto& r : results) EXPECT_EQ(r.verdict, Verdict::pass) << to_string(r.property) << ": " << all_evidence(r);
+  EXPECT_EQ(exit_code_for(results), ExitCode::ok);
+}
+
+TEST(Checker, StepsAreOmittedOutsideTheWalkthrough) {
+  Scenario s = walkthrough_scenario();
+  s.walkthrough = false;
+  const auto results = check(correct_cluster(), s);
+  EXPECT_EQ(results.size(), 6u);
+  for (const auto& r : results) EXPECT_NE(r.property, Property::steps_match_walkthrough);
+}
+
+TEST(Checker, ExitCodeFailBeatsUnknownBeatsPass) {
+  const PropertyResult pass{Property::no_orphans, Verdict::pass}, fail{Property::no_orphans, Verdict::fail},
+      unknown{Property::no_orphans, Verdict::unknown};
+  EXPECT_EQ(exit_code_for({pass, pass}), ExitCode::ok);
+  EXPECT_EQ(exit_code_for({pass, unknown}), ExitCode::cannot_run);
+  EXPECT_EQ(exit_code_for({unknown, fail, pass}), ExitCode::violated);
+  EXPECT_EQ(exit_code_for({}), ExitCode::ok);
+}
+
+// --- workers_restored ---------------------------------------------------------------------------
+
+TEST(WorkersRestored, ReportsTheRecoveryTimeAndTheReplacementFork) {
+  const auto r = only(Property::workers_restored, correct_cluster());
+  EXPECT_EQ(r.verdict, Verdict::pass);
+  EXPECT_NE(all_evidence(r).find("recovery 1.0 ms"), std::string::npos) << all_evidence(r);
+  EXPECT_NE(all_evidence(r).find("replacement 105 forked at +1000.3 ms"), std::string::npos) << all_evidence(r);
+}
+
+TEST(WorkersRestored, NoRespawnFails) {
+  const auto r = only(Property::workers_restored, correct_cluster({.respawn_after_ms = -1}));
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("never back to 4 ready workers (3 at the end"), std::string::npos) << all_evidence(r);
+}
+
+TEST(WorkersRestored, SlowRespawnFailsTheDeadline) {
+  const auto r = only(Property::workers_restored, correct_cluster({.respawn_after_ms = 1050}));
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("over the deadline of 1000.0 ms"), std::string::npos) << all_evidence(r);
+}
+
+TEST(WorkersRestored, AReplacementThatNeverServesDoesNotCount) {
+  History h = correct_cluster();
+  h.workers.back().ready_ns.reset();
+  EXPECT_EQ(only(Property::workers_restored, h).verdict, Verdict::fail);
+}
+
+TEST(WorkersRestored, AFaultThatDidNotHappenIsReportedAsUnknown) {
+  History h = correct_cluster();
+  h.faults[0].death_seen_ns.reset();
+  h.faults[0].note = "no live worker to pick";
+  const auto r = only(Property::workers_restored, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_NE(all_evidence(r).find("did not happen"), std::string::npos);
+  EXPECT_NE(all_evidence(r).find("no live worker to pick"), std::string::npos);
+}
+
+TEST(WorkersRestored, RunEndingBeforeTheDeadlineIsUnknown) {
+  History h = correct_cluster({.respawn_after_ms = -1});
+  h.run_end_ns = at(1200);
+  EXPECT_EQ(only(Property::workers_restored, h).verdict, Verdict::unknown);
+}
+
+TEST(WorkersRestored, NoFaultNothingToRestore) {
+  EXPECT_EQ(only(Property::workers_restored, correct_cluster({.kill = false})).verdict, Verdict::pass);
+}
+
+TEST(WorkersRestored, AStoppedWorkerIsNotADeath) {
+  History h = correct_cluster({.kill = false});
+  h.faults.push_back({FaultKind::stop_worker, SIGSTOP, at(999), at(1000), {worker_pid(0)}});
+  EXPECT_EQ(only(Property::workers_restored, h).verdict, Verdict::pass);
+}
+
+// --- no_overshoot -------------------------------------------------------------------------------
+
+TEST(NoOvershoot, AReplacementForkedBeforeTheVictimExitedIsAnOvershoot) {
+  History h = correct_cluster();
+  h.workers.back().fork_ns = at(999);  // the "replacement" came before the death
+  const auto r = only(Property::no_overshoot, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("at +999.0 ms: 5 live workers: 101, 102, 103, 104, 105"), std::string::npos)
+      << all_evidence(r);
+}
+
+TEST(NoOvershoot, StartUpBelowNIsNotAnOvershoot) {
+  EXPECT_EQ(only(Property::no_overshoot, correct_cluster({.n = 1})).verdict, Verdict::pass);
+  History h = correct_cluster();
+  h.target.workers = 0;
+  EXPECT_EQ(only(Property::no_overshoot, h).verdict, Verdict::unknown);
+}
+
+// --- no_dropped_requests ------------------------------------------------------------------------
+
+TEST(NoDropped, FailureOnTheVictimsOwnConnectionIsExcused) {
+  const History h = correct_cluster();
+  const auto& cut = h.requests[h.requests.size() - 1 - 21];  // not needed: find it instead
+  (void)cut;
+  std::size_t excused = 0;
+  for (const auto& r : h.requests) excused += r.error == RequestError::eof && excusing_fault(h, r).has_value();
+  EXPECT_EQ(excused, 1u);
+  const auto r = only(Property::no_dropped_requests, h);
+  EXPECT_EQ(r.verdict, Verdict::pass) << all_evidence(r);
+  EXPECT_NE(r.summary.find("(1 excused)"), std::string::npos) << r.summary;
+}
+
+TEST(NoDropped, TheSamePortReusedByALaterConnectionIsNotExcused) {
+  History h = correct_cluster();
+  RequestRecord& later = request_at(h, 1500);
+  later.local_port = h.faults[0].victim_client_ports[0];
+  later.connection_opened_ns = at(1400);  // opened after the kill, on a recycled port
+  later.error = RequestError::reset;
+  EXPECT_FALSE(excusing_fault(h, later));
+  const auto r = only(Property::no_dropped_requests, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("port reused by a connection opened after the kill"), std::string::npos)
+      << all_evidence(r);
+}
+
+TEST(NoDropped, AConnectionLostFromAnAcceptQueueIsNotExcused) {
+  // reuseport: a connection queued on the victim's own listening socket is reset with it, but the
+  // victim never accepted it, so its port is not among victim_client_ports.
+  History h = correct_cluster();
+  RequestRecord& queued = request_at(h, 1000);
+  queued.connection_opened_ns = at(999.9);
+  queued.fresh_connection = true;
+  queued.local_port = 41234;
+  queued.error = RequestError::reset;
+  const auto r = only(Property::no_dropped_requests, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("not on a connection a killed worker held"), std::string::npos) << all_evidence(r);
+  EXPECT_NE(all_evidence(r).find("failures by kind: reset 1"), std::string::npos) << all_evidence(r);
+}
+
+TEST(NoDropped, ATimeoutOnTheVictimsConnectionIsExcusedElsewhereNot) {
+  History h = correct_cluster();
+  for (auto& r : h.requests)
+    if (r.error == RequestError::eof) r.error = RequestError::timeout, r.end_ns = at(1002);
+  EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::pass);
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::pass);
+  RequestRecord& hung = request_at(h, 1500);
+  hung.error = RequestError::timeout;
+  EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::fail);
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::fail);
+}
+
+TEST(NoDropped, AFailureBeforeTheKillOrACompleteWrongAnswerIsNotExcused) {
+  History h = correct_cluster();
+  RequestRecord& before = request_at(h, 500);
+  before.local_port = h.faults[0].victim_client_ports[0];
+  before.error = RequestError::eof;
+  EXPECT_FALSE(excusing_fault(h, before));
+  History h2 = correct_cluster();
+  for (auto& r : h2.requests)
+    if (r.error == RequestError::eof) r.error = RequestError::bad_status, r.status = 500;
+  EXPECT_EQ(only(Property::no_dropped_requests, h2).verdict, Verdict::fail);
+}
+
+TEST(NoDropped, ProbesAndRequestsAfterTheStopDoNotCount) {
+  History h = correct_cluster();
+  RequestRecord late = h.requests.front();
+  late.start_ns = late.intended_ns = at(2250);
+  late.end_ns = at(2251);
+  late.error = RequestError::refused;
+  h.requests.push_back(late);
+  EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::pass);
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::pass);
+}
+
+TEST(NoDropped, NoLoadIsUnknown) {
+  History h = correct_cluster();
+  std::erase_if(h.requests, [](const RequestRecord& r) { return !r.probe; });
+  EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::unknown);
+}
+
+// --- service_available --------------------------------------------------------------------------
+
+TEST(ServiceAvailable, ARefusedProbeDuringTheRunFails) {
+  History h = correct_cluster();
+  for (auto& r : h.requests)
+    if (r.probe && r.intended_ns > at(1000)) {
+      r.error = RequestError::refused;
+      break;
+    }
+  const auto r = only(Property::service_available, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("by kind: refused 1"), std::string::npos) << all_evidence(r);
+  // probes are not load: no_dropped_requests does not see them
+  EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::pass);
+}
+
+TEST(ServiceAvailable, AConnectTimeoutFails) {
+  History h = correct_cluster();
+  request_at(h, 700).error = RequestError::connect_timeout;
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::fail);
+}
+
+TEST(ServiceAvailable, RefusalsBeforeTheTargetListenedAreStartUp) {
+  const History h = correct_cluster();
+  ASSERT_EQ(h.requests.back().error, RequestError::ok);
+  bool refused_at_start = false;
+  for (const auto& r : h.requests) refused_at_start = refused_at_start || r.error == RequestError::refused;
+  ASSERT_TRUE(refused_at_start);  // the builder's first probe, before the port listened
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::pass);
+}
+
+// --- primary_alive, no_orphans ------------------------------------------------------------------
+
+TEST(PrimaryAlive, ExitDuringTheRunFailsUnlessTheScenarioKilledIt) {
+  History h = correct_cluster();
+  h.stop.primary_exited_during_run = true;
+  h.stop.primary_exit_ns = at(1500);
+  h.stop.primary_exit_signal = SIGSEGV;
+  const auto r = only(Property::primary_alive, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(r.summary.find("at +1500.0 ms (SIGSEGV)"), std::string::npos) << r.summary;
+  h.faults.push_back({FaultKind::kill_primary, SIGKILL, at(1499), at(1499.5), {kPrimary}});
+  EXPECT_EQ(only(Property::primary_alive, h).verdict, Verdict::pass);
+  h.target.primary_pid = 0;
+  EXPECT_EQ(only(Property::primary_alive, h).verdict, Verdict::unknown);
+}
+
+TEST(NoOrphans, SurvivorsFailAndAMissingCheckIsUnknown) {
+  History h = correct_cluster();
+  h.stop.survivors = {103, 104};
+  const auto r = only(Property::no_orphans, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("survivors: 103, 104"), std::string::npos);
+  h.stop.orphan_check_done = false;
+  EXPECT_EQ(only(Property::no_orphans, h).verdict, Verdict::unknown);
+}
+
+// --- steps_match_walkthrough --------------------------------------------------------------------
+
+TEST(StepsMatchWalkthrough, NoRespawnFailsOnRows10And11) {
+  const auto r = only(Property::steps_match_walkthrough, correct_cluster({.respawn_after_ms = -1}));
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  ASSERT_EQ(r.evidence.size(), 2u) << all_evidence(r);
+  EXPECT_EQ(r.evidence[0].rfind("row 10 (Master forks new worker): Workers Count 3 (expected 4)", 0), 0u) << r.evidence[0];
+  EXPECT_EQ(r.evidence[1].rfind("row 11 (Continue serving): Workers Count 3 (expected 4)", 0), 0u) << r.evidence[1];
+}
+
+TEST(StepsMatchWalkthrough, ARunWithoutACrashIsUnknown) {
+  EXPECT_EQ(only(Property::steps_match_walkthrough, correct_cluster({.kill = false})).verdict, Verdict::unknown);
+}
+
+}  // namespace
+}  // namespace forkcheck::harness

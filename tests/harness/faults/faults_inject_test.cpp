@@ -1,0 +1,155 @@
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+
+#include "common/unique_fd.hpp"
+#include "harness/faults/faults.hpp"
+#include "harness/observe/observer.hpp"
+#include "harness/proc/proc_scan.hpp"
+#include "harness/proc/socket_owners.hpp"
+#include "tests/harness/support/io_fixture.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+using forkcheck::testing::eventually;
+using io_test::in_ms;
+using io_test::launch_tiny;
+
+PlannedFault fault(FaultKind kind, VictimSelector victim = VictimSelector::random, int victims = 1) {
+  PlannedFault f;
+  f.kind = kind;
+  f.signal = signal_for(kind, SIGKILL);
+  f.victim = victim;
+  f.victims = victims;
+  f.victim_seed = 1234;
+  return f;
+}
+
+bool contains(const std::vector<pid_t>& v, pid_t p) { return std::find(v.begin(), v.end(), p) != v.end(); }
+
+struct Cluster {
+  explicit Cluster(const std::string& args, const std::string& name, int n)
+      : observer(), target(launch_tiny(args, name, {&observer})) {
+    ok = observer.wait_for_live_count(n, in_ms(5000));
+  }
+  Observer observer;  // constructed first: it must see the first forks
+  Target target;
+  bool ok = false;
+};
+
+TEST(Inject, KillConfirmsDeathAfterRecordingTheVictimsConnections) {
+  const int port = forkcheck::testing::free_port();
+  Cluster c("2 --listen " + std::to_string(port), "inject_kill_conn", 2);
+  ASSERT_TRUE(c.ok);
+  UniqueFd client(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ASSERT_EQ(connect(client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  getsockname(client.get(), reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::uint16_t client_port = ntohs(addr.sin_port);
+  const auto live = c.observer.live_workers();
+  ASSERT_TRUE(eventually([&] { return client_ports_of(live, static_cast<std::uint16_t>(port)).size() == 1; }, 5000));
+
+  const FaultRecord rec = inject(fault(FaultKind::kill_all), live, c.target.primary_pid(),
+                                 static_cast<std::uint16_t>(port), in_ms(5000));
+  EXPECT_EQ(rec.victims, live);
+  EXPECT_EQ(rec.signal, SIGKILL);
+  EXPECT_EQ(rec.victim_client_ports, std::vector<std::uint16_t>{client_port});
+  ASSERT_TRUE(rec.death_seen_ns) << rec.note;
+  EXPECT_GE(*rec.death_seen_ns, rec.sent_ns);
+  EXPECT_TRUE(rec.note.empty()) << rec.note;
+  // The observer agrees: both died of SIGKILL, no earlier than the freeze.
+  ASSERT_TRUE(c.observer.wait_until([](const WorkerBook& b) { return b.workers().size() == 4 && b.live_count() == 2; }, in_ms(5000)));
+  for (const auto& w : c.observer.workers()) {
+    if (!contains(live, w.pid)) continue;
+    EXPECT_EQ(w.exit_signal, SIGKILL);
+    EXPECT_LE(*w.exit_ns, *rec.death_seen_ns);
+    EXPECT_GE(*w.exit_ns, rec.scheduled_ns);
+  }
+}
+
+TEST(Inject, KillWorkerPicksOneLiveWorkerAndConfirmsItsDeath) {
+  Cluster c("3", "inject_kill_one", 3);
+  ASSERT_TRUE(c.ok);
+  const auto live = c.observer.live_workers();
+  const FaultRecord rec = inject(fault(FaultKind::kill_worker), live, c.target.primary_pid(), 1, in_ms(5000), 77);
+  ASSERT_EQ(rec.victims.size(), 1u);
+  EXPECT_TRUE(contains(live, rec.victims[0]));
+  EXPECT_EQ(rec.scheduled_ns, 77);
+  EXPECT_TRUE(rec.victim_client_ports.empty());
+  ASSERT_TRUE(rec.death_seen_ns) << rec.note;
+  EXPECT_FALSE(process_alive(rec.victims[0]));
+  // The same seed over the same live list picks the same victim.
+  std::mt19937_64 rng(1234);
+  EXPECT_EQ(choose_victims(live, VictimSelector::random, 1, rng), rec.victims);
+}
+
+TEST(Inject, StopThenContinue) {
+  Cluster c("2", "inject_stop", 2);
+  ASSERT_TRUE(c.ok);
+  const pid_t primary = c.target.primary_pid();
+  const FaultRecord stop = inject(fault(FaultKind::stop_worker, VictimSelector::newest), c.observer.live_workers(),
+                                  primary, 1, in_ms(2000));
+  ASSERT_EQ(stop.victims.size(), 1u);
+  EXPECT_EQ(stop.victims[0], c.observer.live_workers().back());
+  EXPECT_EQ(stop.signal, SIGSTOP);
+  ASSERT_TRUE(stop.confirmed_ns) << stop.note;
+  EXPECT_FALSE(stop.death_seen_ns);
+  EXPECT_EQ(read_proc_stat(stop.victims[0])->state, 'T');
+  const FaultRecord cont = inject(fault(FaultKind::cont_worker), c.observer.live_workers(), primary, 1, in_ms(2000));
+  EXPECT_EQ(cont.victims, stop.victims);  // the only stopped worker
+  ASSERT_TRUE(cont.confirmed_ns) << cont.note;
+  EXPECT_NE(read_proc_stat(stop.victims[0])->state, 'T');
+  const FaultRecord none = inject(fault(FaultKind::cont_worker), c.observer.live_workers(), primary, 1, in_ms(200));
+  EXPECT_TRUE(none.victims.empty());
+  EXPECT_NE(none.note.find("no stopped worker"), std::string::npos);
+}
+
+TEST(Inject, AVictimAlreadyGoneIsNotedNotAssumed) {
+  Cluster c("1", "inject_gone", 1);
+  ASSERT_TRUE(c.ok);
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const FaultRecord rec = inject(fault(FaultKind::kill_worker), {dead}, c.target.primary_pid(), 1, in_ms(500));
+  EXPECT_TRUE(rec.victims.empty());
+  EXPECT_FALSE(rec.death_seen_ns);
+  EXPECT_NE(rec.note.find("gone"), std::string::npos) << rec.note;
+  // A live process that is not a worker of this primary (ourselves) is never signalled.
+  const FaultRecord self = inject(fault(FaultKind::kill_worker), {getpid()}, c.target.primary_pid(), 1, in_ms(500));
+  EXPECT_TRUE(self.victims.empty());
+}
+
+TEST(Inject, ADeathThatDoesNotHappenIsReported) {
+  Cluster c("1 --orphan", "inject_unconfirmed", 1);  // its worker ignores SIGTERM
+  ASSERT_TRUE(c.ok);
+  const FaultRecord rec = inject(fault(FaultKind::term_worker), c.observer.live_workers(), c.target.primary_pid(), 1,
+                                 in_ms(100));
+  ASSERT_EQ(rec.victims.size(), 1u);
+  EXPECT_EQ(rec.signal, SIGTERM);
+  EXPECT_FALSE(rec.death_seen_ns);
+  EXPECT_NE(rec.note.find("still alive"), std::string::npos) << rec.note;
+}
+
+TEST(Inject, KillPrimary) {
+  Cluster c("2", "inject_primary", 2);
+  ASSERT_TRUE(c.ok);
+  const FaultRecord rec = inject(fault(FaultKind::kill_primary), c.observer.live_workers(), c.target.primary_pid(), 1,
+                                 in_ms(5000));
+  EXPECT_EQ(rec.victims, std::vector<pid_t>{c.target.primary_pid()});
+  ASSERT_TRUE(rec.death_seen_ns) << rec.note;
+  EXPECT_TRUE(c.target.primary_exited());
+  EXPECT_EQ(c.target.exit_info()->signal, SIGKILL);
+}
+
+}  // namespace
+}  // namespace forkcheck::harness
