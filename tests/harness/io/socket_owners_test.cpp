@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "common/unique_fd.hpp"
 
 namespace forkcheck::harness {
@@ -87,6 +89,34 @@ TEST(ClientPortsOf, FindsTheAcceptedConnectionOfThisProcess) {
   const auto ports = client_ports_of({getpid()}, port);
   ASSERT_EQ(ports.size(), 1u);
   EXPECT_EQ(ports[0], local_port(client.get()));
+}
+
+TEST(EstablishedTcpEntries, ListsBothEndsOfALoopbackConnectionWithTheServersInode) {
+  UniqueFd server(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in any = loopback(0);
+  ASSERT_EQ(bind(server.get(), reinterpret_cast<sockaddr*>(&any), sizeof any), 0);
+  ASSERT_EQ(listen(server.get(), 4), 0);
+  const std::uint16_t port = local_port(server.get());
+  UniqueFd client(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in to = loopback(port);
+  ASSERT_EQ(connect(client.get(), reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  UniqueFd accepted(accept4(server.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_TRUE(accepted);
+  const auto entries = established_tcp_entries();
+  ASSERT_TRUE(entries);
+  const std::uint16_t client_port = local_port(client.get());
+  const auto server_end = std::find_if(entries->begin(), entries->end(), [&](const TcpEntry& e) {
+    return e.local_port == port && e.remote_port == client_port;
+  });
+  ASSERT_NE(server_end, entries->end());
+  EXPECT_EQ(server_end->state, static_cast<int>(TcpState::established));
+  EXPECT_FALSE(server_end->v6);
+  const auto inodes = socket_inodes_of(getpid());
+  EXPECT_NE(std::find(inodes.begin(), inodes.end(), server_end->inode), inodes.end());
+  // The listening socket is not ESTABLISHED: the kernel filtered it out.
+  EXPECT_TRUE(std::none_of(entries->begin(), entries->end(), [&](const TcpEntry& e) {
+    return e.local_port == port && e.remote_port == 0;
+  }));
 }
 
 }  // namespace
