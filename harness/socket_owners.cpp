@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -125,21 +126,28 @@ bool dump_tcp(int fd, int family, std::uint32_t states, std::vector<TcpEntry>& o
   kernel.nl_family = AF_NETLINK;
   if (::sendto(fd, &message, sizeof message, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) return false;
   constexpr int kMaxReads = 100'000;
-  alignas(nlmsghdr) char buf[32768];
+  char buf[32768];
   for (int read = 0; read < kMaxReads; ++read) {
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
-    int len = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-      if (h->nlmsg_type == NLMSG_DONE) return true;
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) return false;  // NLMSG_ERROR: no sock_diag for this family
-      const auto* d = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
-      out.push_back(TcpEntry{.local_port = ntohs(d->id.idiag_sport),
-                             .remote_port = ntohs(d->id.idiag_dport),
-                             .state = d->idiag_state,
-                             .inode = d->idiag_inode,
+    const auto len = static_cast<std::size_t>(n);
+    // NLMSG_OK/NEXT, spelled out with unsigned sizes (the macros mix signedness), as in proc_connector.
+    for (std::size_t at = 0; at + sizeof(nlmsghdr) <= len;) {
+      nlmsghdr h{};
+      std::memcpy(&h, buf + at, sizeof h);
+      if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > len - at) return false;
+      if (h.nlmsg_type == NLMSG_DONE) return true;
+      // NLMSG_ERROR: the kernel has no sock_diag for this family.
+      if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY || h.nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) return false;
+      inet_diag_msg d{};
+      std::memcpy(&d, buf + at + NLMSG_HDRLEN, sizeof d);
+      out.push_back(TcpEntry{.local_port = ntohs(d.id.idiag_sport),
+                             .remote_port = ntohs(d.id.idiag_dport),
+                             .state = d.idiag_state,
+                             .inode = d.idiag_inode,
                              .v6 = family == AF_INET6});
+      at += NLMSG_ALIGN(h.nlmsg_len);
     }
   }
   return false;
