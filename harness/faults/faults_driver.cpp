@@ -1,6 +1,7 @@
 #include "harness/faults/faults_driver.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace forkcheck::harness {
 
@@ -33,9 +34,20 @@ void FaultDriver::fire_due(mono_ns load_start_ns, mono_ns now, const std::vector
       start_storm(fault, now, live);
       continue;
     }
-    out.push_back(inject(fault, live, targets_.primary, targets_.port, monotonic_ns() + targets_.confirm_timeout_ns,
-                         load_start_ns + fault.offset_ns));
+    out.push_back(inject(fault, not_killed(live), targets_.primary, targets_.port,
+                         monotonic_ns() + targets_.confirm_timeout_ns, load_start_ns + fault.offset_ns));
+    remember_deaths(out.back());
   }
+}
+
+std::vector<pid_t> FaultDriver::not_killed(const std::vector<pid_t>& live) const {
+  std::vector<pid_t> out;
+  std::copy_if(live.begin(), live.end(), std::back_inserter(out), [this](pid_t p) { return !killed_.count(p); });
+  return out;
+}
+
+void FaultDriver::remember_deaths(const FaultRecord& rec) {
+  if (rec.death_seen_ns) killed_.insert(rec.victims.begin(), rec.victims.end());
 }
 
 void FaultDriver::start_storm(const PlannedFault& fault, mono_ns now, const std::vector<pid_t>& live) {
@@ -52,6 +64,7 @@ void FaultDriver::kill_newcomers(mono_ns now, const std::vector<pid_t>& live, st
       kill.signal = SIGKILL;
       kill.victim = VictimSelector::all;
       out.push_back(inject(kill, {pid}, targets_.primary, targets_.port, monotonic_ns() + targets_.confirm_timeout_ns));
+      remember_deaths(out.back());
     }
   }
 }

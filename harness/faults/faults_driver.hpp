@@ -42,11 +42,17 @@ class FaultDriver {
   };
   void start_storm(const PlannedFault& fault, mono_ns now, const std::vector<pid_t>& live);
   void kill_newcomers(mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out);
+  std::vector<pid_t> not_killed(const std::vector<pid_t>& live) const;
+  void remember_deaths(const FaultRecord& rec);
 
   std::vector<PlannedFault> plan_;
   std::size_t next_ = 0;
   FaultTargets targets_;
   std::vector<Storm> storms_;
+  // Victims whose death a fault confirmed (by pidfd). `live` is the observer's list as of the tick's
+  // start and the observer sees a death a moment after the pidfd does: a second fault due in the
+  // same tick, or in the next one, must not aim at a worker already killed.
+  std::set<pid_t> killed_;
 };
 
 }  // namespace forkcheck::harness

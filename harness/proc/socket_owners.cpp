@@ -1,11 +1,21 @@
 #include "harness/proc/socket_owners.hpp"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <optional>
 #include <string>
 
 #include "common/unique_fd.hpp"
@@ -97,19 +107,99 @@ std::vector<std::uint64_t> socket_inodes_of(pid_t pid) {
   return out;
 }
 
+namespace {
+
+// One NETLINK_SOCK_DIAG dump of a family's TCP sockets in the given states. Bounded: a receive
+// timeout, and at most kMaxReads datagrams (each holds dozens of sockets).
+bool dump_tcp(int fd, int family, std::uint32_t states, std::vector<TcpEntry>& out) {
+  struct {
+    nlmsghdr header;
+    inet_diag_req_v2 request;
+  } message{};
+  message.header.nlmsg_len = sizeof message;
+  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  message.request.sdiag_family = static_cast<std::uint8_t>(family);
+  message.request.sdiag_protocol = IPPROTO_TCP;
+  message.request.idiag_states = states;
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::sendto(fd, &message, sizeof message, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) return false;
+  constexpr int kMaxReads = 100'000;
+  char buf[32768];
+  for (int read = 0; read < kMaxReads; ++read) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    const auto len = static_cast<std::size_t>(n);
+    // NLMSG_OK/NEXT, spelled out with unsigned sizes (the macros mix signedness), as in proc_connector.
+    for (std::size_t at = 0; at + sizeof(nlmsghdr) <= len;) {
+      nlmsghdr h{};
+      std::memcpy(&h, buf + at, sizeof h);
+      if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > len - at) return false;
+      if (h.nlmsg_type == NLMSG_DONE) return true;
+      // NLMSG_ERROR: the kernel has no sock_diag for this family.
+      if (h.nlmsg_type != SOCK_DIAG_BY_FAMILY || h.nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) return false;
+      inet_diag_msg d{};
+      std::memcpy(&d, buf + at + NLMSG_HDRLEN, sizeof d);
+      out.push_back(TcpEntry{.local_port = ntohs(d.id.idiag_sport),
+                             .remote_port = ntohs(d.id.idiag_dport),
+                             .state = d.idiag_state,
+                             .inode = d.idiag_inode,
+                             .v6 = family == AF_INET6});
+      at += NLMSG_ALIGN(h.nlmsg_len);
+    }
+  }
+  return false;
+}
+
+bool in_our_network_namespace(pid_t pid) {
+  struct stat ours {}, theirs {};
+  return ::stat("/proc/self/ns/net", &ours) == 0 &&
+         ::stat(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), &theirs) == 0 &&
+         ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino;
+}
+
+// The victim's established sockets from /proc/<pid>/net/tcp{,6}: the whole table as text, TIME_WAIT
+// included, so it is slow on a busy host; used only when the victim is in another namespace.
+std::vector<TcpEntry> proc_tables_of(pid_t pid) {
+  std::vector<TcpEntry> out;
+  const std::string net = "/proc/" + std::to_string(pid) + "/net/";
+  for (const char* table : {"tcp", "tcp6"})
+    for (const TcpEntry& e : parse_proc_net_tcp(read_file(net + table)))
+      if (e.state == static_cast<int>(TcpState::established)) out.push_back(e);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::vector<TcpEntry>> established_tcp_entries() {
+  UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+  if (!fd) return std::nullopt;
+  const timeval timeout{1, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::vector<TcpEntry> out;
+  const std::uint32_t states = 1U << static_cast<int>(TcpState::established);
+  for (int family : {AF_INET, AF_INET6})
+    if (!dump_tcp(fd.get(), family, states, out)) return std::nullopt;
+  return out;
+}
+
 std::vector<std::uint16_t> client_ports_of(const std::vector<pid_t>& pids, std::uint16_t server_port) {
   std::vector<std::uint16_t> ports;
+  std::optional<std::vector<TcpEntry>> ours;  // our namespace's table, asked for once
   for (const pid_t pid : pids) {
     std::vector<std::uint64_t> inodes = socket_inodes_of(pid);
     if (inodes.empty()) continue;
     std::sort(inodes.begin(), inodes.end());
     // The victim's own network namespace: the same as ours unless the target runs in another one.
-    const std::string net = "/proc/" + std::to_string(pid) + "/net/";
-    for (const char* table : {"tcp", "tcp6"}) {
-      for (const TcpEntry& e : parse_proc_net_tcp(read_file(net + table))) {
-        if (e.state != static_cast<int>(TcpState::established) || e.local_port != server_port) continue;
-        if (std::binary_search(inodes.begin(), inodes.end(), e.inode)) ports.push_back(e.remote_port);
-      }
+    const bool here = in_our_network_namespace(pid) && (ours || (ours = established_tcp_entries()));
+    std::vector<TcpEntry> theirs;
+    if (!here) theirs = proc_tables_of(pid);
+    const std::vector<TcpEntry>& table = here ? *ours : theirs;
+    for (const TcpEntry& e : table) {
+      if (e.state != static_cast<int>(TcpState::established) || e.local_port != server_port) continue;
+      if (std::binary_search(inodes.begin(), inodes.end(), e.inode)) ports.push_back(e.remote_port);
     }
   }
   std::sort(ports.begin(), ports.end());

@@ -1,11 +1,16 @@
 #pragma once
 // Which client connections a server process holds: its socket inodes (/proc/<pid>/fd) joined with
-// the kernel's TCP tables (/proc/<pid>/net/tcp and tcp6, read in the process's own network
-// namespace). The fault injector records these for a frozen victim so that no_dropped_requests
-// can excuse exactly the failures on connections that victim had accepted.
+// the kernel's established TCP sockets, in the process's own network namespace. The fault injector
+// records these for a frozen victim so that no_dropped_requests can excuse exactly the failures on
+// connections that victim had accepted. The table comes from a sock_diag netlink dump filtered to
+// ESTABLISHED in the kernel: /proc/net/tcp lists every TIME_WAIT socket of the host as text, and
+// on a busy host reading it took hundreds of ms per victim, all that time with the victims frozen
+// (which delayed the kill itself). /proc/<pid>/net/tcp{,6} remains for a victim in another
+// network namespace.
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +32,10 @@ std::vector<TcpEntry> parse_proc_net_tcp(std::string_view text);
 
 // Inodes of the sockets in /proc/<pid>/fd (readlink gives "socket:[inode]"). Empty when gone.
 std::vector<std::uint64_t> socket_inodes_of(pid_t pid);
+
+// Every ESTABLISHED TCP socket (v4 and v6) of this process's network namespace, by sock_diag
+// netlink; empty optional when the kernel cannot answer (no sock_diag).
+std::optional<std::vector<TcpEntry>> established_tcp_entries();
 
 // For established connections held by any of `pids` whose local port is `server_port`: the remote
 // port, which is the client's local port. Sorted, unique.

@@ -9,6 +9,7 @@
 
 #include "common/unique_fd.hpp"
 #include "harness/faults/faults.hpp"
+#include "harness/faults/faults_driver.hpp"
 #include "harness/observe/observer.hpp"
 #include "harness/proc/proc_scan.hpp"
 #include "harness/proc/socket_owners.hpp"
@@ -149,6 +150,29 @@ TEST(Inject, KillPrimary) {
   ASSERT_TRUE(rec.death_seen_ns) << rec.note;
   EXPECT_TRUE(c.target.primary_exited());
   EXPECT_EQ(c.target.exit_info()->signal, SIGKILL);
+}
+
+TEST(FaultDriver, TwoKillsDueInOneTickKillTwoWorkers) {
+  Cluster c("3", "driver_two_kills", 3);
+  ASSERT_TRUE(c.ok);
+  Scenario s;
+  FaultSpec kill;
+  kill.kind = FaultKind::kill_worker;
+  kill.every_s = 0.001;
+  kill.count = 2;
+  kill.victim = VictimSelector::newest;
+  s.faults = {kill};
+  FaultDriver driver(s, 1, FaultTargets{c.target.primary_pid(), 1, "", ms_to_ns(5000)});
+  // A late tick: both kills are due, and the observer's list was taken before the first of them.
+  std::vector<FaultRecord> out;
+  const mono_ns start = monotonic_ns();
+  driver.fire_due(start, start + ms_to_ns(100), c.observer.live_workers(), out);
+  ASSERT_EQ(out.size(), 2u);
+  for (const FaultRecord& rec : out) {
+    ASSERT_EQ(rec.victims.size(), 1u) << rec.note;
+    EXPECT_TRUE(rec.death_seen_ns) << rec.note;
+  }
+  EXPECT_NE(out[0].victims, out[1].victims);
 }
 
 }  // namespace

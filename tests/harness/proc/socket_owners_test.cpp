@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "common/unique_fd.hpp"
 
 namespace forkcheck::harness {
@@ -70,23 +72,58 @@ std::uint16_t local_port(int fd) {
   return ntohs(a.sin_port);
 }
 
-TEST(ClientPortsOf, FindsTheAcceptedConnectionOfThisProcess) {
-  UniqueFd server(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+// A listening socket on a free loopback port and a client connected to it (not yet accepted).
+struct LoopbackConnection {
+  UniqueFd server, client;
+  std::uint16_t port = 0;
+};
+
+void open_loopback_connection(LoopbackConnection& c) {
+  c.server = UniqueFd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in any = loopback(0);
-  ASSERT_EQ(bind(server.get(), reinterpret_cast<sockaddr*>(&any), sizeof any), 0);
-  ASSERT_EQ(listen(server.get(), 4), 0);
-  const std::uint16_t port = local_port(server.get());
-  UniqueFd client(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in to = loopback(port);
-  ASSERT_EQ(connect(client.get(), reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  ASSERT_EQ(bind(c.server.get(), reinterpret_cast<sockaddr*>(&any), sizeof any), 0);
+  ASSERT_EQ(listen(c.server.get(), 4), 0);
+  c.port = local_port(c.server.get());
+  c.client = UniqueFd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in to = loopback(c.port);
+  ASSERT_EQ(connect(c.client.get(), reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+}
+
+TEST(ClientPortsOf, FindsTheAcceptedConnectionOfThisProcess) {
+  LoopbackConnection c;
+  ASSERT_NO_FATAL_FAILURE(open_loopback_connection(c));
+  const std::uint16_t port = c.port;
   // Not accepted yet: it waits in the accept queue and is in no process's fd table, so no
   // process owns it (a kill of a worker cannot excuse failures on it).
   EXPECT_TRUE(client_ports_of({getpid()}, port).empty());
-  UniqueFd accepted(accept4(server.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  UniqueFd accepted(accept4(c.server.get(), nullptr, nullptr, SOCK_CLOEXEC));
   ASSERT_TRUE(accepted);
   const auto ports = client_ports_of({getpid()}, port);
   ASSERT_EQ(ports.size(), 1u);
-  EXPECT_EQ(ports[0], local_port(client.get()));
+  EXPECT_EQ(ports[0], local_port(c.client.get()));
+}
+
+TEST(EstablishedTcpEntries, ListsTheAcceptedEndWithItsInodeButNotTheListener) {
+  LoopbackConnection c;
+  ASSERT_NO_FATAL_FAILURE(open_loopback_connection(c));
+  const std::uint16_t port = c.port;
+  UniqueFd accepted(accept4(c.server.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_TRUE(accepted);
+  const auto entries = established_tcp_entries();
+  ASSERT_TRUE(entries);
+  const std::uint16_t client_port = local_port(c.client.get());
+  const auto server_end = std::find_if(entries->begin(), entries->end(), [&](const TcpEntry& e) {
+    return e.local_port == port && e.remote_port == client_port;
+  });
+  ASSERT_NE(server_end, entries->end());
+  EXPECT_EQ(server_end->state, static_cast<int>(TcpState::established));
+  EXPECT_FALSE(server_end->v6);
+  const auto inodes = socket_inodes_of(getpid());
+  EXPECT_NE(std::find(inodes.begin(), inodes.end(), server_end->inode), inodes.end());
+  // The listening socket is not ESTABLISHED: the kernel filtered it out.
+  EXPECT_TRUE(std::none_of(entries->begin(), entries->end(), [&](const TcpEntry& e) {
+    return e.local_port == port && e.remote_port == 0;
+  }));
 }
 
 }  // namespace
