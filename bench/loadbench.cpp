@@ -66,7 +66,7 @@ int run(BenchOptions o) {
   LoadGenerator load(o.spec, o.host, o.port, o.expected_body);
   const double cpu_before = cpu_seconds();
   const mono_ns start_ns = forkcheck::monotonic_ns() + forkcheck::ms_to_ns(10);
-  load.start(start_ns, start_ns + static_cast<mono_ns>(o.duration_s * 1e9));
+  load.start(start_ns, start_ns + forkcheck::seconds_to_ns(o.duration_s));
   load.join();
   const double cpu_s = cpu_seconds() - cpu_before;
   const auto records = load.all_records();

@@ -16,6 +16,8 @@ inline mono_ns monotonic_ns() {
 }
 
 constexpr mono_ns ms_to_ns(std::int64_t ms) { return ms * 1'000'000; }
+// Scenario times are seconds as doubles; the fraction of a nanosecond is dropped (towards zero).
+constexpr mono_ns seconds_to_ns(double s) { return static_cast<mono_ns>(s * 1e9); }
 constexpr double ns_to_ms(mono_ns ns) { return static_cast<double>(ns) / 1e6; }
 
 }  // namespace forkcheck

@@ -73,7 +73,7 @@ PropertyResult check_bounded_restarts(const History& h, const Scenario& s) {
                   std::move(evidence));
   const auto stop = deaths_stop_ns(h);
   if (!stop) return result(p, Verdict::pass, "at most " + std::to_string(burst.forks) + " forks in any second", std::move(evidence));
-  const auto deadline = static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
+  const auto deadline = seconds_to_ns(s.recovery_deadline_s);
   const auto back = first_full_ready(h, *stop);
   const std::string n = std::to_string(h.target.workers);
   if (back && *back - *stop <= deadline) {
@@ -97,7 +97,7 @@ PropertyResult check_graceful_stop(const History& h, const Scenario& s) {
                                  [](const FaultRecord& f) { return f.kind == FaultKind::term_primary; });
   if (term == h.faults.end() || term->sent_ns == 0)
     return result(p, Verdict::unknown, "no SIGTERM was sent to the primary (term_primary fault)");
-  const auto grace = static_cast<mono_ns>(s.stop_grace_s * 1e9);
+  const auto grace = seconds_to_ns(s.stop_grace_s);
   if (!h.stop.primary_exited_during_run)
     return result(p, Verdict::fail, "the primary did not exit after its SIGTERM", {"SIGTERM at " + at_ms(h, term->sent_ns)});
   const mono_ns exit_ns = h.stop.primary_exit_ns.value_or(term->death_seen_ns.value_or(0));

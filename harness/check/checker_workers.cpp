@@ -82,7 +82,7 @@ void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTa
 PropertyResult check_workers_restored(const History& h, const Scenario& s) {
   const Property p = Property::workers_restored;
   if (h.target.workers < 1) return result(p, Verdict::unknown, "N (the target's worker count) is not known");
-  const auto deadline_ns = static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
+  const auto deadline_ns = seconds_to_ns(s.recovery_deadline_s);
   RestoreTally t;
   for (std::size_t i = 0; i < h.faults.size(); ++i) judge_fault(h, i, deadline_ns, t);
   const std::string n = std::to_string(h.target.workers);

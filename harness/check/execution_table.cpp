@@ -206,7 +206,7 @@ bool Builder::add_crash_row(std::size_t i, const FaultRecovery& rec) {
     if (w.fork_ns <= *t9 && (!w.exit_ns || *w.exit_ns > *t9) &&
         std::find(excluded.begin(), excluded.end(), w.pid) == excluded.end())
       ++live;
-  const auto deadline = *t9 + static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
+  const auto deadline = *t9 + seconds_to_ns(s.recovery_deadline_s);
   const RequestRecord* still = first_answer(*t9, false, excluded);
   const bool serving = still && still->end_ns <= deadline;
   crash.t_ns = *t9;

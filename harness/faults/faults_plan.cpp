@@ -19,8 +19,6 @@ std::uint64_t bounded(std::mt19937_64& rng, std::uint64_t n) {
   return x % n;
 }
 
-mono_ns seconds_to_ns(double s) { return static_cast<mono_ns>(s * 1e9); }
-
 }  // namespace
 
 int signal_for(FaultKind kind, int spec_signal) {

@@ -34,8 +34,6 @@ constexpr mono_ns kTick = ms_to_ns(2);
 constexpr int kOrphanGraceMs = 500;  // how long a worker may outlive its stopped primary
 constexpr mono_ns kDeathConfirmTimeout = ms_to_ns(2000);
 
-mono_ns seconds_to_ns(double s) { return static_cast<mono_ns>(s * 1e9); }
-
 // The whole run's mutable state. Each phase is one method, called in order by run_scenario.
 class Run {
  public:

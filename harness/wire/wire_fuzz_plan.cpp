@@ -15,7 +15,7 @@ std::vector<WireBurst> plan_wire_fuzz(const Scenario& s, std::uint64_t seed) {
     for (int j = 0; j < f.count; ++j) {
       const double unit = static_cast<double>(rng.next() >> 11) * 0x1.0p-53;  // [0, 1)
       const double at = f.at_s + j * f.every_s + (2 * unit - 1) * f.jitter_s;
-      plan.push_back({i, j, std::max<mono_ns>(0, static_cast<mono_ns>(at * 1e9)), f.wire.inputs});
+      plan.push_back({i, j, std::max<mono_ns>(0, seconds_to_ns(at)), f.wire.inputs});
     }
   }
   std::stable_sort(plan.begin(), plan.end(), [](const WireBurst& a, const WireBurst& b) { return a.offset_ns < b.offset_ns; });
