@@ -34,9 +34,15 @@ timespec until(mono_ns deadline, mono_ns now) {
 
 }  // namespace
 
+void block_primary_signals() {
+  const sigset_t signals = primary_signals();
+  sigprocmask(SIG_BLOCK, &signals, nullptr);
+}
+
 Primary::Primary(Options options) : options_(std::move(options)), supervisor_(options_.supervisor) {}
 
 int Primary::run() {
+  block_primary_signals();  // normally done first thing in main(); idempotent
   pid_ = getpid();
   std::string error;
   if (!open_resources(&error)) {
@@ -57,9 +63,9 @@ int Primary::run() {
 
 bool Primary::open_resources(std::string* error) {
   if (!options_.events_path.empty() && !events_.open(options_.events_path, error)) return false;
-  // Signals are blocked and read from a signalfd in the loop: nothing runs in a handler.
+  // Signals are blocked (block_primary_signals) and read from a signalfd in the loop: nothing
+  // runs in a handler, and a SIGTERM that came during start-up is pending, read by the first turn.
   const sigset_t signals = primary_signals();
-  if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return false;
   signal_fd_.reset(signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
   channel_ = open_worker_channel();
   if (!signal_fd_ || !channel_.read_end) {

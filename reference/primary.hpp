@@ -15,6 +15,11 @@
 
 namespace forkcheck::reference {
 
+// Blocks SIGCHLD, SIGTERM and SIGINT, read later from the primary's signalfd. Called first thing
+// in main(), so a stop signal at any instant of start-up is handled by the loop (a drain), and
+// inherited blocked by every worker, whose loop reads it from its own signalfd.
+void block_primary_signals();
+
 class Primary {
  public:
   explicit Primary(Options options);

@@ -1,0 +1,107 @@
+#include "reference/acceptor.hpp"
+
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+namespace forkcheck::reference {
+namespace {
+
+// The signal that interrupts a blocked accept(2): its handler does nothing, and it is installed
+// without SA_RESTART so accept returns EINTR.
+constexpr int kInterruptSignal = SIGUSR1;
+
+void install_interrupt_handler() {
+  struct sigaction action {};
+  action.sa_handler = [](int) {};
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  sigaction(kInterruptSignal, &action, nullptr);
+}
+
+void notify(int fd) {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(fd, &one, sizeof one);
+}
+
+}  // namespace
+
+Acceptor::Acceptor(int listen_fd, std::size_t max_connections)
+    : listen_fd_(listen_fd), max_connections_(max_connections), wake_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (!wake_) return;
+  install_interrupt_handler();
+  thread_ = std::thread([this] { run(); });
+}
+
+Acceptor::~Acceptor() {
+  if (!thread_.joinable()) return;
+  // Bounded: each try is one signal; the thread is past its check-to-accept window within
+  // microseconds. A thread that never stops is left to the process exit.
+  for (int tries = 0; tries < 100'000 && !stopped_; ++tries) stop();
+  if (stopped_) thread_.join(); else thread_.detach();
+}
+
+void Acceptor::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      room_.wait(lock, [this] { return stopping_ || held_ < max_connections_; });
+      if (stopping_) break;
+    }
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      // EINTR: stop() (or a stray signal); EMFILE and the like: the loop's cap was set too high
+      // for the fd limit, nothing to do but wait for a close.
+      if (errno != EINTR && errno != ECONNABORTED) {
+        std::unique_lock lock(mutex_);
+        room_.wait_for(lock, std::chrono::milliseconds(10), [this] { return stopping_; });
+      }
+      continue;
+    }
+    bool first = false;
+    {
+      const std::lock_guard lock(mutex_);
+      first = handed_.empty();
+      handed_.push_back(fd);
+      ++held_;
+    }
+    if (first) notify(wake_.get());
+  }
+  stopped_ = true;
+  notify(wake_.get());
+}
+
+std::vector<int> Acceptor::take() {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const ssize_t n = ::read(wake_.get(), &count, sizeof count);
+  std::vector<int> out;
+  const std::lock_guard lock(mutex_);
+  out.swap(handed_);
+  return out;
+}
+
+void Acceptor::release(std::size_t count) {
+  if (count == 0) return;
+  bool was_full = false;
+  {
+    const std::lock_guard lock(mutex_);
+    was_full = held_ >= max_connections_;
+    held_ -= std::min(held_, count);
+  }
+  if (was_full) room_.notify_one();
+}
+
+void Acceptor::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  room_.notify_one();
+  if (!stopped_) pthread_kill(thread_.native_handle(), kInterruptSignal);
+}
+
+}  // namespace forkcheck::reference
