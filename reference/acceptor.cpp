@@ -1,5 +1,6 @@
 #include "reference/acceptor.hpp"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -30,10 +31,15 @@ void notify(int fd) {
 
 }  // namespace
 
-Acceptor::Acceptor(int listen_fd, std::size_t max_connections)
-    : listen_fd_(listen_fd), max_connections_(max_connections), wake_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+Acceptor::Acceptor(int listen_fd, std::size_t max_connections, AcceptBoard* board, int slot)
+    : listen_fd_(listen_fd),
+      max_connections_(max_connections),
+      board_(board),
+      slot_(slot),
+      wake_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (!wake_) return;
   install_interrupt_handler();
+  if (board_) board_->start_accepting(slot_);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -45,13 +51,28 @@ Acceptor::~Acceptor() {
   if (stopped_) thread_.join(); else thread_.detach();
 }
 
+// Under the cap, after this worker's turn on the board; false once stopping.
+bool Acceptor::may_accept() {
+  {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [this] { return stopping_ || held_ < max_connections_; });
+    if (stopping_) return false;
+  }
+  // Out of turn, a connection still waiting after the hold-back is taken anyway (the worker whose
+  // turn it is may be stopped or starved of CPU).
+  for (bool turn = !board_; !turn;) {
+    turn = board_->wait_for_turn(slot_);
+    pollfd pending{listen_fd_, POLLIN, 0};
+    turn = turn || ::poll(&pending, 1, 0) > 0;
+    const std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+  }
+  const std::lock_guard lock(mutex_);
+  return !stopping_;
+}
+
 void Acceptor::run() {
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      room_.wait(lock, [this] { return stopping_ || held_ < max_connections_; });
-      if (stopping_) break;
-    }
+  while (may_accept()) {
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       // EINTR: stop() (or a stray signal); EMFILE and the like: the loop's cap was set too high
@@ -69,8 +90,10 @@ void Acceptor::run() {
       handed_.push_back(fd);
       ++held_;
     }
+    if (board_) board_->opened(slot_);
     if (first) notify(wake_.get());
   }
+  if (board_) board_->forget(slot_);  // a draining worker holds nobody back
   stopped_ = true;
   notify(wake_.get());
 }
@@ -92,6 +115,7 @@ void Acceptor::release(std::size_t count) {
     was_full = held_ >= max_connections_;
     held_ -= std::min(held_, count);
   }
+  if (board_) board_->closed(slot_, count);
   if (was_full) room_.notify_one();
 }
 

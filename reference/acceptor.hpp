@@ -14,13 +14,15 @@
 #include <vector>
 
 #include "common/unique_fd.hpp"
+#include "reference/accept_board.hpp"
 
 namespace forkcheck::reference {
 
 class Acceptor {
  public:
   // `listen_fd` must be a blocking socket. At most `max_connections` taken and not yet released.
-  Acceptor(int listen_fd, std::size_t max_connections);
+  // With a board (shared mode), `slot` takes its turn on it (least connections first).
+  Acceptor(int listen_fd, std::size_t max_connections, AcceptBoard* board = nullptr, int slot = -1);
   ~Acceptor();
   Acceptor(const Acceptor&) = delete;
   Acceptor& operator=(const Acceptor&) = delete;
@@ -40,8 +42,12 @@ class Acceptor {
  private:
   void run();
 
+  bool may_accept();
+
   int listen_fd_;
   std::size_t max_connections_;
+  AcceptBoard* board_;
+  int slot_;
   UniqueFd wake_;
   std::mutex mutex_;
   std::condition_variable room_;

@@ -76,6 +76,8 @@ bool Primary::open_resources(std::string* error) {
       options_.sched == Sched::shared ? SocketRole::shared_listener : SocketRole::reuseport_reservation;
   listen_fd_ = open_socket(options_.host, options_.port, role, error);
   if (!listen_fd_) return false;
+  if (options_.sched == Sched::shared && options_.service.accept == AcceptMode::thread)
+    board_ = AcceptBoard::create(options_.supervisor.workers);
   port_ = bound_port(listen_fd_.get());
   return true;
 }
@@ -117,6 +119,7 @@ void Primary::reap_workers() {
     const mono_ns now = monotonic_ns();
     const auto slot = supervisor_.find(pid);
     if (!slot) continue;
+    if (board_) board_->forget(slot->slot);  // before its replacement is forked
     emit({.kind = EventKind::exit, .t_ns = now, .slot = slot->slot, .pid = pid,
           .signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0,
           .status = WIFEXITED(status) ? WEXITSTATUS(status) : -1,
@@ -196,6 +199,7 @@ void Primary::become_worker(int slot) {
   WorkerSetup setup{.slot = slot,
                     .primary_pid = pid_,
                     .listen_fd = options_.sched == Sched::shared ? listen_fd_.get() : -1,
+                    .board = board_,
                     .host = options_.host,
                     .port = port_,
                     .channel_fd = channel_.write_end.get(),

@@ -8,6 +8,7 @@
 
 #include "common/event.hpp"
 #include "common/unique_fd.hpp"
+#include "reference/accept_board.hpp"
 #include "reference/event_log.hpp"
 #include "reference/options.hpp"
 #include "reference/supervisor.hpp"
@@ -47,6 +48,7 @@ class Primary {
   UniqueFd signal_fd_;
   UniqueFd listen_fd_;  // shared: the listening socket; reuseport: the port reservation
   WorkerChannel channel_;
+  AcceptBoard* board_ = nullptr;  // shared mode: least-connections accept turns (shared page)
   EventLog events_;
 };
 

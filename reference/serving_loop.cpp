@@ -84,7 +84,7 @@ bool ServingLoop::open() {
 
 void ServingLoop::start_accepting() {
   if (setup_.options->accept == AcceptMode::thread) {
-    acceptor_ = std::make_unique<Acceptor>(setup_.listen_fd, max_connections_);
+    acceptor_ = std::make_unique<Acceptor>(setup_.listen_fd, max_connections_, setup_.board, setup_.slot);
     if (acceptor_->started()) watch(epoll_.get(), acceptor_->wake_fd(), &kAcceptorToken, EPOLLIN);
     return;
   }

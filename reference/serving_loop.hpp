@@ -38,6 +38,8 @@ struct Connection {
 
 struct LoopSetup {
   int listen_fd = -1;
+  AcceptBoard* board = nullptr;  // shared socket, accept thread: least-connections turns
+  int slot = -1;
   const ServiceOptions* options = nullptr;
   const Service* service = nullptr;
   mono_ns heartbeat_interval_ns = 0;  // 0: no heartbeats

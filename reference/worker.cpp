@@ -94,7 +94,8 @@ int serve_as_worker(const WorkerSetup& setup) {
   options.max_connections = raise_fd_limit(options.max_connections);
   const Service service = make_service(options);
   const WorkerMessage beat = message(setup, WorkerSignal::heartbeat);
-  ServingLoop loop({.listen_fd = listen_fd, .options = &options, .service = &service,
+  ServingLoop loop({.listen_fd = listen_fd, .board = setup.listen_fd >= 0 ? setup.board : nullptr, .slot = setup.slot,
+                    .options = &options, .service = &service,
                     .heartbeat_interval_ns = setup.heartbeat_interval_ns,
                     .beat = [&] { send_worker_message(setup.channel_fd, beat, /*retry=*/false); }});
   if (!loop.open()) return fail("cannot start the serving loop");

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/clock.hpp"
+#include "reference/accept_board.hpp"
 #include "reference/http_service.hpp"
 
 namespace forkcheck::reference {
@@ -16,6 +17,7 @@ struct WorkerSetup {
   int slot = -1;
   pid_t primary_pid = 0;     // to close the PDEATHSIG race
   int listen_fd = -1;        // shared mode: the inherited socket; -1: open an SO_REUSEPORT socket
+  AcceptBoard* board = nullptr;  // shared mode: connection counts of every slot (least connections)
   std::string host;          // reuseport mode only
   int port = 0;              // reuseport mode only
   int channel_fd = -1;       // write end of the worker channel
