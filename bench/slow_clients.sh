@@ -20,7 +20,8 @@ done
 ulimit -n "$(ulimit -Hn)"  # for the clients and the servers started below
 cd "$root"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/targets.sh
+source "$root/bench/targets.sh"
 
 probe() {  # port: open the slow connections, then time the fresh GETs
   python3 - "$1" "$slow" "$fresh" <<'PY'
@@ -54,19 +55,9 @@ PY
 }
 
 measure() {  # name, command template
-  local name=$1 templ=$2 port pid
-  port=$(free_port)
-  local cmd=${templ//\{port\}/$port}
-  cmd=${cmd//\{workers\}/$workers}
-  setsid bash -c "exec $cmd" >/dev/null 2>&1 &
-  pid=$!
-  for _ in $(seq 1 200); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then break; fi
-    sleep 0.05
-  done
-  printf '| %s | %s |\n' "$name" "$(probe "$port" || echo failed)"
-  kill -TERM -- "-$pid" 2>/dev/null || true   # the group we started with setsid, by its leader's pid
-  wait "$pid" 2>/dev/null || true
+  start_target "$2"
+  printf '| %s | %s |\n' "$1" "$(probe "$port" || echo failed)"
+  stop_target
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

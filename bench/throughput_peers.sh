@@ -21,23 +21,14 @@ done
 command -v wrk >/dev/null || { echo "throughput_peers.sh: wrk is not installed (ci/bootstrap)" >&2; exit 2; }
 cd "$root"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/targets.sh
+source "$root/bench/targets.sh"
 
 measure() {  # name, command template
-  local name=$1 templ=$2 port pid
-  port=$(free_port)
-  local cmd=${templ//\{port\}/$port}
-  cmd=${cmd//\{workers\}/$workers}
-  setsid bash -c "exec $cmd" >/dev/null 2>&1 &
-  pid=$!
-  for _ in $(seq 1 200); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then break; fi
-    sleep 0.05
-  done
-  local rps
+  local name=$1 rps
+  start_target "$2"
   rps=$(wrk -t2 -c32 -d"${seconds}s" "http://127.0.0.1:$port/" | awk '/Requests\/sec/ {print $2}')
-  kill -TERM -- "-$pid" 2>/dev/null || true   # the group we started with setsid, by its leader's pid
-  wait "$pid" 2>/dev/null || true
+  stop_target
   printf '| %s | %s |\n' "$name" "${rps:-failed}"
 }
 
