@@ -108,6 +108,42 @@ TEST(Serving, AtTheConnectionCapConnectionsWaitInTheQueue) {
   EXPECT_NE(read_answer(waiting.get(), 2000).find("200 OK"), std::string::npos);
 }
 
+// Reads until the peer closes (or the timeout): everything it sent.
+std::string read_until_close(int fd, int timeout_ms) {
+  std::string out;
+  const mono_ns deadline = monotonic_ns() + ms_to_ns(timeout_ms);
+  char buffer[4096];
+  for (mono_ns now = monotonic_ns(); now < deadline; now = monotonic_ns()) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>((deadline - now) / 1'000'000) + 1) <= 0) break;
+    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return out;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  return out + "<still open>";
+}
+
+TEST(Serving, EachPhaseHasItsTimeout) {
+  auto c = Cluster::start(1, {"--head-timeout-ms", "200", "--body-timeout-ms", "200", "--idle-timeout-ms", "200"});
+  UniqueFd head = connect_loopback(c.port());
+  UniqueFd body = connect_loopback(c.port());
+  UniqueFd idle = connect_loopback(c.port());
+  const mono_ns start = monotonic_ns();
+  ASSERT_TRUE(send_text(head.get(), "GET / HTTP/1.1\r\nHost: t\r\n"));
+  ASSERT_TRUE(send_text(body.get(), "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc"));
+  ASSERT_TRUE(send_text(idle.get(), kKeepAliveGet));
+  const std::string head_out = read_until_close(head.get(), 3000);
+  EXPECT_EQ(head_out.rfind("HTTP/1.1 408", 0), 0u) << head_out;
+  EXPECT_NE(head_out.find("Connection: close"), std::string::npos) << head_out;
+  const std::string body_out = read_until_close(body.get(), 3000);
+  EXPECT_EQ(body_out.rfind("HTTP/1.1 408", 0), 0u) << body_out;
+  const std::string idle_out = read_until_close(idle.get(), 3000);
+  EXPECT_EQ(idle_out.rfind("HTTP/1.1 200", 0), 0u) << idle_out;
+  EXPECT_EQ(idle_out.find("<still open>"), std::string::npos) << "an idle kept-alive connection is closed";
+  EXPECT_LT(monotonic_ns() - start, ms_to_ns(2000));
+  EXPECT_EQ(http_get(c.port()).status, 200);
+}
+
 void raise_own_fd_limit() {
   rlimit limit{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
