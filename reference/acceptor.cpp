@@ -107,6 +107,12 @@ std::vector<int> Acceptor::take() {
   return out;
 }
 
+bool Acceptor::finished() {
+  if (!stopped_) return false;
+  const std::lock_guard lock(mutex_);
+  return handed_.empty();
+}
+
 void Acceptor::release(std::size_t count) {
   if (count == 0) return;
   bool was_full = false;

@@ -38,6 +38,8 @@ class Acceptor {
   // signal sent just before the thread enters accept(2) is not seen by it).
   void stop();
   bool stopped() const { return stopped_; }
+  // Stopped, and every connection it took has been taken by the loop.
+  bool finished();
 
  private:
   void run();

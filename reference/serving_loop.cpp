@@ -99,7 +99,7 @@ bool ServingLoop::run() {
     if (n < 0 && errno != EINTR) return false;
     for (int i = 0; i < n; ++i) dispatch(events[static_cast<std::size_t>(i)]);
     expire_due(monotonic_ns());
-    if (draining_ && acceptor_ && !acceptor_->stopped()) acceptor_->stop();
+    if (draining_ && acceptor_) settle_acceptor();
     bury_closed();
   }
   return true;
@@ -281,9 +281,17 @@ void ServingLoop::begin_drain() {
   }
 }
 
-bool ServingLoop::drained() const {
+// While draining: signal the accept thread until it has stopped; once it has, adopt what it took
+// in its last moments (handed over but not yet read from the eventfd): those clients connected
+// before the worker stopped accepting and are served like any other.
+void ServingLoop::settle_acceptor() {
+  if (!acceptor_->stopped()) return acceptor_->stop();
+  for (int fd : acceptor_->take()) add_connection(fd);
+}
+
+bool ServingLoop::drained() {
   if (!draining_) return false;
-  if (acceptor_ && !acceptor_->stopped()) return false;
+  if (acceptor_ && !acceptor_->finished()) return false;
   return connection_count() == 0;
 }
 

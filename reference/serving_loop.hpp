@@ -71,7 +71,8 @@ class ServingLoop {
   void close_connection(Connection& c);
   void expire_due(mono_ns now);
   void begin_drain();
-  bool drained() const;
+  void settle_acceptor();
+  bool drained();
   int wait_timeout_ms(mono_ns now) const;
   void bury_closed();
 
