@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
+#include <thread>
+
 #include "tests/reference/cluster_fixture.hpp"
 
 namespace forkcheck::testing {
@@ -60,6 +63,29 @@ TEST(StartupStop, SigtermToAWorkerRightAfterItsForkDrainsIt) {
     ASSERT_TRUE(c.wait_for_event(EventKind::fork, static_cast<int>(forks.size()) + 1, 3000));
   }
   EXPECT_TRUE(c.wait_for_ready(2, 3000));
+}
+
+// A worker stopped while clients keep connecting: every connection it took (even in the instant
+// its accept thread was being stopped) is answered; the others wait in the queue for the rest.
+TEST(StartupStop, ASigtermedWorkerAnswersEveryConnectionItTook) {
+  auto c = Cluster::start(2, {"--restart-burst", "1000"});
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, unanswered{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 2; ++t)
+    clients.emplace_back([&] {
+      while (!stop) (http_get(c.port(), 2000).status == 200 ? ok : unanswered)++;
+    });
+  for (int round = 0; round < 20; ++round) {
+    const auto forks = c.events_of(EventKind::fork);
+    ASSERT_TRUE(c.wait_for_ready(2, 3000));
+    ASSERT_TRUE(Cluster::kill_worker(c.ready_workers().at(0), SIGTERM));
+    ASSERT_TRUE(c.wait_for_event(EventKind::fork, static_cast<int>(forks.size()) + 1, 3000));
+  }
+  stop = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(unanswered.load(), 0) << ok.load() << " answered";
+  for (const auto& e : c.events_of(EventKind::exit)) EXPECT_EQ(e.status, 0);
 }
 
 }  // namespace
