@@ -5,8 +5,8 @@
 // connections are dealt evenly whatever order the kernel wakes the threads in, and a replacement
 // worker catches up after a kill. The wait is bounded: a worker that stopped (SIGSTOP) or lags
 // holds nobody back longer than kMaxHoldBack. The queue stays the socket's: gating only decides
-// which worker calls accept(2) next. A worker out of turn wakes every kMaxHoldBack to see whether
-// a connection has waited that long untaken (then it takes it).
+// which worker calls accept(2) next. A worker out of turn wakes every kMaxHoldBack; when a
+// connection was pending at both ends of such a period and nobody took any meanwhile, it takes it.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -28,6 +28,8 @@ class AcceptBoard {
   // True once `slot` holds no more connections than any other accepting slot; false after
   // kMaxHoldBack without any change on the board.
   bool wait_for_turn(int slot);
+  // Bumped on every change (a connection taken or closed, a worker starting or gone).
+  std::uint32_t generation() const { return generation_.load(std::memory_order_acquire); }
   void opened(int slot);
   void closed(int slot, std::size_t count);
   // Primary side: the worker in `slot` is gone.

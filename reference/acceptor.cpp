@@ -58,12 +58,18 @@ bool Acceptor::may_accept() {
     room_.wait(lock, [this] { return stopping_ || held_ < max_connections_; });
     if (stopping_) return false;
   }
-  // Out of turn, a connection still waiting after the hold-back is taken anyway (the worker whose
-  // turn it is may be stopped or starved of CPU).
+  // Out of turn, a connection that has waited a whole hold-back with nobody accepting is taken
+  // anyway (the worker whose turn it is may be stopped or starved of CPU).
+  bool was_pending = false;
+  std::uint32_t seen = 0;
   for (bool turn = !board_; !turn;) {
     turn = board_->wait_for_turn(slot_);
-    pollfd pending{listen_fd_, POLLIN, 0};
-    turn = turn || ::poll(&pending, 1, 0) > 0;
+    pollfd queue{listen_fd_, POLLIN, 0};
+    const bool pending = !turn && ::poll(&queue, 1, 0) > 0;
+    const std::uint32_t now = board_->generation();
+    turn = turn || (pending && was_pending && now == seen);
+    was_pending = pending;
+    seen = now;
     const std::lock_guard lock(mutex_);
     if (stopping_) return false;
   }
