@@ -45,6 +45,8 @@ print("  walkthrough (8 keep-alive x %d): " % rounds + ", ".join(
 PY
 }
 
+pid=
+trap '[[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null; rm -f /tmp/accept_balance.$$' EXIT  # also when cut short
 for mode in thread epoll epoll-exclusive; do
   "$refcluster" --port 0 --workers "$workers" --accept "$mode" >/tmp/accept_balance.$$ 2>&1 &
   pid=$!
@@ -59,5 +61,5 @@ for mode in thread epoll epoll-exclusive; do
   wrk -t2 -c32 -d"${seconds}s" -s "$root/bench/worker_share.lua" "http://127.0.0.1:$port/" |
     awk '/Requests\/sec/ {print "  wrk -t2 -c32: " $2 " req/s"} /^share/ {print "  wrk share: pid " $3 " " $4 " (" $5 ")"}'
   kill -TERM "$pid"; wait "$pid" || true
+  pid=
 done
-rm -f /tmp/accept_balance.$$
