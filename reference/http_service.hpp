@@ -1,62 +1,37 @@
 #pragma once
-#include <atomic>
+// The worker's HTTP service: what it answers (every GET and HEAD: 200, `Hello from worker`; any
+// other method: 404; every answer carries X-Worker-Pid) and the limits it serves under.
+// make_service() is the one place that builds it, used by the worker, the tests and the fuzz
+// target, so they exercise exactly the production path.
 #include <chrono>
-#include <memory>
-// The worker's HTTP service: what it answers (every GET: 200, `Hello from worker`, X-Worker-Pid)
-// and the limits it serves under. configure_service() is the one place that sets routes and limits,
-// used by the worker and by the fuzz target, so the fuzzer exercises exactly the production path.
-#include <httplib.h>
-
-#include <chrono>
-#include <memory>
 #include <cstddef>
+
+#include "reference/http_session.hpp"
 
 namespace forkcheck::reference {
 
 inline constexpr const char* kHelloBody = "Hello from worker";
 inline constexpr const char* kWorkerPidHeader = "X-Worker-Pid";
 
+// How a worker takes connections from the shared socket (see reference/README.md for the numbers).
+enum class AcceptMode : std::uint8_t {
+  thread,           // a thread blocked in accept(2): the kernel's FIFO of exclusive waiters
+  epoll,            // the listening socket in the loop's epoll, level-triggered: every worker wakes
+  epoll_exclusive,  // the same with EPOLLEXCLUSIVE: one waiter woken per connection
+};
+
 struct ServiceOptions {
-  std::chrono::milliseconds read_timeout{5000};
-  std::chrono::milliseconds write_timeout{5000};
-  std::size_t payload_max_bytes = 64 * 1024;
-  std::size_t keep_alive_max_count = 100;
-  std::chrono::seconds keep_alive_timeout{5};
-  // Thread-per-connection: each open (keep-alive) connection holds one thread. Threads are made
-  // on demand, so a large limit costs nothing at start-up.
-  std::size_t max_threads = 64;
-  // How often the accept loop wakes to notice that the worker has let go of the socket (drain).
-  std::chrono::milliseconds accept_poll{20};
+  SessionLimits limits;
+  std::size_t max_connections = 4096;  // per worker; at the cap it stops accepting
+  std::chrono::milliseconds idle_timeout{5000};   // a connection with no request begun
+  std::chrono::milliseconds head_timeout{10000};  // from the first byte of a head to its end
+  std::chrono::milliseconds body_timeout{10000};  // from the end of the head to the end of the body
+  std::chrono::milliseconds write_timeout{10000}; // an answer not fully sent
+  std::chrono::milliseconds linger_timeout{1000}; // after a rejection: reading what the client still sends
+  AcceptMode accept = AcceptMode::thread;
 };
 
-// `unstarted`, when given, counts accepted connections whose serving thread has not started yet.
-void configure_service(httplib::Server& server, const ServiceOptions& options,
-                       std::shared_ptr<std::atomic<std::size_t>> unstarted = nullptr);
-
-// A Server that serves a listening socket it did not create (the primary's, inherited across fork)
-// and can stop accepting without Server::stop(): stop() shuts the socket down, which would break
-// every other process sharing it (toolchain.md). It also opens httplib's protected request path to
-// the fuzz target.
-class ServiceServer : public httplib::Server {
- public:
-  explicit ServiceServer(const ServiceOptions& options);
-
-  // Serves `listen_fd` (listening, O_NONBLOCK) until release(); then waits for in-flight
-  // connections to finish. False when accept failed for another reason than release().
-  bool serve(int listen_fd);
-  // Stop accepting without shutting the shared socket down, and serve what was already accepted;
-  // keep-alive connections end at their next request boundary. Blocks until every accepted
-  // connection has started (bounded); call from the control thread.
-  void release();
-  bool releasing() const { return releasing_; }
-
-  // One request (or a keep-alive series) read from `stream`, answered into it.
-  bool process(httplib::Stream& stream, bool close_connection = true);
-  using httplib::Server::process_request;
-
- private:
-  std::atomic<bool> releasing_{false};
-  std::shared_ptr<std::atomic<std::size_t>> unstarted_ = std::make_shared<std::atomic<std::size_t>>(0);
-};
+// The service answered by the calling process (its pid goes into X-Worker-Pid).
+Service make_service(const ServiceOptions& options);
 
 }  // namespace forkcheck::reference

@@ -44,8 +44,9 @@ UniqueFd open_socket(const std::string& host, int port, SocketRole role, std::st
   const std::unique_ptr<addrinfo, AddrinfoDeleter> ai(raw);
   UniqueFd fd(socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
   if (!fd) return fail("socket");
-  // TCP_NODELAY on the listener is inherited by every accepted socket: httplib writes headers and
-  // body separately, and without it each keep-alive response waits for a delayed ACK (~40 ms).
+  // TCP_NODELAY on the listener is inherited by every accepted socket: an answer written after a
+  // `100 Continue` would otherwise wait for a delayed ACK (~40 ms). Workers set the blocking mode
+  // their accept mode needs (worker.cpp).
   if (!set_flag(fd.get(), SOL_SOCKET, SO_REUSEADDR) || !set_flag(fd.get(), IPPROTO_TCP, TCP_NODELAY))
     return fail("setsockopt");
   if (role != SocketRole::shared_listener && !set_flag(fd.get(), SOL_SOCKET, SO_REUSEPORT))

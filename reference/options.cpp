@@ -18,7 +18,7 @@ int cpu_count() {
 // Millisecond flags are read as plain integers and converted once, after parsing.
 struct MsFlags {
   long min_uptime = 100, backoff_initial = 100, backoff_max = 5000, heartbeat_timeout = 2000;
-  long grace = 10000, read_timeout = 5000, write_timeout = 5000;
+  long grace = 10000, idle_timeout = 5000, head_timeout = 10000, body_timeout = 10000, write_timeout = 10000;
 };
 
 void add_cluster_flags(CLI::App& app, Options& o, std::string& sched) {
@@ -54,18 +54,36 @@ void add_supervisor_flags(CLI::App& app, Options& o, MsFlags& ms) {
       ->check(non_negative)->capture_default_str();
 }
 
-void add_service_flags(CLI::App& app, Options& o, MsFlags& ms) {
-  app.add_option("--threads", o.service.max_threads,
-                 "Per worker: most connections served at once (threads are made on demand)")
-      ->check(CLI::Range(1, 4096))->capture_default_str();
-  app.add_option("--read-timeout-ms", ms.read_timeout, "Per connection read timeout")
-      ->check(CLI::Range(1L, 3'600'000L))->capture_default_str();
-  app.add_option("--write-timeout-ms", ms.write_timeout, "Per connection write timeout")
-      ->check(CLI::Range(1L, 3'600'000L))->capture_default_str();
-  app.add_option("--payload-max-bytes", o.service.payload_max_bytes, "Largest request body accepted")
-      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))->capture_default_str();
-  app.add_option("--keep-alive-max", o.service.keep_alive_max_count, "Requests per keep-alive connection")
+void add_limit_flags(CLI::App& app, Options& o) {
+  auto& limits = o.service.limits;
+  app.add_option("--max-connections", o.service.max_connections,
+                 "Per worker: most connections open at once; at the cap it stops accepting and "
+                 "connections wait in the shared queue for the other workers")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->capture_default_str();
+  app.add_option("--head-max-bytes", limits.head.head_max_bytes, "Largest request head (431 past it)")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20))->capture_default_str();
+  app.add_option("--fields-max", limits.head.fields_max, "Most header fields in a request (431 past it)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}))->capture_default_str();
+  app.add_option("--payload-max-bytes", limits.head.body_max_bytes, "Largest request body (413 past it)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30))->capture_default_str();
+  app.add_option("--keep-alive-max", limits.keep_alive_max, "Requests per keep-alive connection")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->capture_default_str();
+}
+
+void add_timeout_flags(CLI::App& app, Options& o, MsFlags& ms, std::string& accept) {
+  const auto positive = CLI::Range(1L, 3'600'000L);
+  app.add_option("--idle-timeout-ms", ms.idle_timeout, "A connection with no request begun is closed after this")
+      ->check(positive)->capture_default_str();
+  app.add_option("--head-timeout-ms", ms.head_timeout, "From a head's first byte to its end; then 408")
+      ->check(positive)->capture_default_str();
+  app.add_option("--body-timeout-ms", ms.body_timeout, "From the end of the head to the end of the body; then 408")
+      ->check(positive)->capture_default_str();
+  app.add_option("--write-timeout-ms", ms.write_timeout, "An answer the client does not read is dropped after this")
+      ->check(positive)->capture_default_str();
+  app.add_option("--accept", accept,
+                 "How workers take connections from the shared socket: thread (a thread blocked in "
+                 "accept, dealt round-robin by the kernel; default), epoll, epoll-exclusive (kept to measure)")
+      ->check(CLI::IsMember({"thread", "epoll", "epoll-exclusive"}))->capture_default_str();
   app.add_option("--crash-at-start-while-exists", o.crash_at_start_path,
                  "TEST ONLY: workers exit 3 at start-up while this file exists (crash-loop tests)");
 }
@@ -78,7 +96,9 @@ void finish(Options& o, const MsFlags& ms) {
   o.supervisor.grace_ns = ms_to_ns(ms.grace);
   // Three beats per timeout: one late or lost beat never gets a healthy worker killed.
   o.heartbeat_interval_ns = o.supervisor.heartbeat_timeout_ns / 3;
-  o.service.read_timeout = std::chrono::milliseconds(ms.read_timeout);
+  o.service.idle_timeout = std::chrono::milliseconds(ms.idle_timeout);
+  o.service.head_timeout = std::chrono::milliseconds(ms.head_timeout);
+  o.service.body_timeout = std::chrono::milliseconds(ms.body_timeout);
   o.service.write_timeout = std::chrono::milliseconds(ms.write_timeout);
 }
 
@@ -91,13 +111,15 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   o.supervisor.workers = cpu_count();
   MsFlags ms;
   std::string sched = "shared";
+  std::string accept = "thread";
   CLI::App app("refcluster: the reference pre-fork cluster. A primary forks N workers that serve "
                "HTTP on one port and replaces any worker that dies.",
                "refcluster");
   app.set_version_flag("--version", "refcluster " FORKCHECK_VERSION);
   add_cluster_flags(app, o, sched);
   add_supervisor_flags(app, o, ms);
-  add_service_flags(app, o, ms);
+  add_limit_flags(app, o);
+  add_timeout_flags(app, o, ms, accept);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -110,6 +132,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   }
   finish(o, ms);
   o.sched = sched == "reuseport" ? Sched::reuseport : Sched::shared;
+  o.service.accept = accept == "epoll" ? AcceptMode::epoll
+                     : accept == "epoll-exclusive" ? AcceptMode::epoll_exclusive : AcceptMode::thread;
   return {.options = o};
 }
 

@@ -34,9 +34,15 @@ timespec until(mono_ns deadline, mono_ns now) {
 
 }  // namespace
 
+void block_primary_signals() {
+  const sigset_t signals = primary_signals();
+  sigprocmask(SIG_BLOCK, &signals, nullptr);
+}
+
 Primary::Primary(Options options) : options_(std::move(options)), supervisor_(options_.supervisor) {}
 
 int Primary::run() {
+  block_primary_signals();  // normally done first thing in main(); idempotent
   pid_ = getpid();
   std::string error;
   if (!open_resources(&error)) {
@@ -57,9 +63,9 @@ int Primary::run() {
 
 bool Primary::open_resources(std::string* error) {
   if (!options_.events_path.empty() && !events_.open(options_.events_path, error)) return false;
-  // Signals are blocked and read from a signalfd in the loop: nothing runs in a handler.
+  // Signals are blocked (block_primary_signals) and read from a signalfd in the loop: nothing
+  // runs in a handler, and a SIGTERM that came during start-up is pending, read by the first turn.
   const sigset_t signals = primary_signals();
-  if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return false;
   signal_fd_.reset(signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC));
   channel_ = open_worker_channel();
   if (!signal_fd_ || !channel_.read_end) {
@@ -70,6 +76,8 @@ bool Primary::open_resources(std::string* error) {
       options_.sched == Sched::shared ? SocketRole::shared_listener : SocketRole::reuseport_reservation;
   listen_fd_ = open_socket(options_.host, options_.port, role, error);
   if (!listen_fd_) return false;
+  if (options_.sched == Sched::shared && options_.service.accept == AcceptMode::thread)
+    board_ = AcceptBoard::create(options_.supervisor.workers);
   port_ = bound_port(listen_fd_.get());
   return true;
 }
@@ -111,6 +119,7 @@ void Primary::reap_workers() {
     const mono_ns now = monotonic_ns();
     const auto slot = supervisor_.find(pid);
     if (!slot) continue;
+    if (board_) board_->forget(slot->slot);  // before its replacement is forked
     emit({.kind = EventKind::exit, .t_ns = now, .slot = slot->slot, .pid = pid,
           .signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0,
           .status = WIFEXITED(status) ? WEXITSTATUS(status) : -1,
@@ -190,6 +199,7 @@ void Primary::become_worker(int slot) {
   WorkerSetup setup{.slot = slot,
                     .primary_pid = pid_,
                     .listen_fd = options_.sched == Sched::shared ? listen_fd_.get() : -1,
+                    .board = board_,
                     .host = options_.host,
                     .port = port_,
                     .channel_fd = channel_.write_end.get(),

@@ -8,12 +8,18 @@
 
 #include "common/event.hpp"
 #include "common/unique_fd.hpp"
+#include "reference/accept_board.hpp"
 #include "reference/event_log.hpp"
 #include "reference/options.hpp"
 #include "reference/supervisor.hpp"
 #include "reference/worker_channel.hpp"
 
 namespace forkcheck::reference {
+
+// Blocks SIGCHLD, SIGTERM and SIGINT, read later from the primary's signalfd. Called first thing
+// in main(), so a stop signal at any instant of start-up is handled by the loop (a drain), and
+// inherited blocked by every worker, whose loop reads it from its own signalfd.
+void block_primary_signals();
 
 class Primary {
  public:
@@ -42,6 +48,7 @@ class Primary {
   UniqueFd signal_fd_;
   UniqueFd listen_fd_;  // shared: the listening socket; reuseport: the port reservation
   WorkerChannel channel_;
+  AcceptBoard* board_ = nullptr;  // shared mode: least-connections accept turns (shared page)
   EventLog events_;
 };
 

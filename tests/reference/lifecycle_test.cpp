@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <cstring>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -123,6 +125,27 @@ TEST(Lifecycle, HungWorkerIsKilledAndReplaced) {
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0].signal, SIGKILL);
   EXPECT_EQ(http_get(c.port()).status, 200);
+}
+
+// The heartbeat comes from the serving loop itself: a worker whose loop stops turning while its
+// other thread (the accept thread) runs on is seen as hung. The loop is the main thread (tid ==
+// pid); ptrace stops that one thread only.
+TEST(Lifecycle, StuckLoopIsKilledAsHungEvenWhileItsOtherThreadRuns) {
+  auto c = Cluster::start(2, {"--heartbeat-timeout-ms", "300"});
+  const pid_t victim = c.ready_workers().at(0);
+  ASSERT_EQ(ptrace(PTRACE_SEIZE, victim, nullptr, nullptr), 0) << std::strerror(errno);
+  ASSERT_EQ(ptrace(PTRACE_INTERRUPT, victim, nullptr, nullptr), 0) << std::strerror(errno);
+  int status = 0;
+  ASSERT_EQ(waitpid(victim, &status, __WALL), victim);  // the loop thread is in ptrace-stop
+  if (!c.wait_for_event(EventKind::hung, 1, 3000)) {
+    ptrace(PTRACE_DETACH, victim, nullptr, nullptr);
+    FAIL() << "a worker whose loop is stopped was not seen as hung\n" << c.output();
+  }
+  // The tracer reaps first: until then the primary does not learn of the death.
+  for (int i = 0; i < 100 && waitpid(victim, &status, __WALL) == victim && !WIFSIGNALED(status) && !WIFEXITED(status); ++i)
+    ptrace(PTRACE_CONT, victim, nullptr, nullptr);
+  EXPECT_EQ(c.events_of(EventKind::hung).at(0).pid, victim);
+  EXPECT_TRUE(c.wait_for_ready(2, 3000));
 }
 
 }  // namespace
