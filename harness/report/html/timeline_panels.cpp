@@ -17,6 +17,13 @@ double tick_step(double span) {
   return 10 * decade;
 }
 
+// 10^d as people write it: 0.01, 0.1, 1, 10, ...
+std::string decade_text(double d) {
+  std::ostringstream o;
+  o << std::pow(10.0, d);
+  return o.str();
+}
+
 void write_panel_frame(std::ostream& o, double top, double height, const std::string& title) {
   o << "<rect class=\"panel\" x=\"" << num(kLeft) << "\" y=\"" << num(top) << "\" width=\"" << num(kPlotWidth)
     << "\" height=\"" << num(height) << "\"/><text x=\"" << num(kLeft) << "\" y=\"" << num(top - 5) << "\">"
@@ -67,7 +74,7 @@ void write_latency_panel(std::ostream& o, const Layout& l, const TimelineModel& 
     const double y = y_of(std::pow(10.0, d));
     o << "<line class=\"grid\" x1=\"" << num(kLeft) << "\" x2=\"" << num(kLeft + kPlotWidth) << "\" y1=\"" << num(y)
       << "\" y2=\"" << num(y) << "\"/><text class=\"small label\" x=\"" << num(kLeft - 4) << "\" y=\"" << num(y + 3)
-      << "\">" << format_ms(std::pow(10.0, d)) << " ms</text>";
+      << "\">" << decade_text(d) << " ms</text>";
   }
   o << "\n<g class=\"points\">\n";
   for (const auto& p : m.points) {

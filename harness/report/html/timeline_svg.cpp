@@ -25,7 +25,8 @@ constexpr const char* kStyle = R"(<style>
 .tl .fault-line{stroke:#cc79a7;stroke-width:1.5;stroke-dasharray:5 3}
 .tl .fault-marker text{fill:#8b3a6b;font-weight:bold}
 .tl .step-marker line{stroke:#333}
-.tl .recovery{fill:#f0e442;fill-opacity:.35;stroke:#b8a800}
+.tl rect.recovery{fill:#f0e442;fill-opacity:.45;stroke:#b8a800}
+.tl .recovery text{fill:#5c5200;font-weight:bold}
 .tl .live{fill:none;stroke:#0072b2;stroke-width:2}
 .tl .ready{fill:none;stroke:#009e73;stroke-width:2;stroke-dasharray:6 3}
 .tl .n-line{stroke:#000;stroke-dasharray:1 3}
@@ -148,7 +149,7 @@ void write_recoveries(std::ostream& o, const Layout& l, const std::vector<FaultR
     o << "<g class=\"recovery\" id=\"recovery-" << r.fault_index + 1 << "\"><title>F" << r.fault_index + 1 << ": " << text
       << "</title><rect class=\"recovery\" x=\"" << num(x) << "\" y=\"" << num(l.counts_top()) << "\" width=\"" << num(w)
       << "\" height=\"" << num(l.latency_bottom() - l.counts_top()) << "\"/><text class=\"small\" x=\"" << num(x + w + 3)
-      << "\" y=\"" << num(l.counts_top() + 10 + 11.0 * static_cast<double>(r.fault_index % 3)) << "\">F"
+      << "\" y=\"" << num(l.counts_top() + 10 + 11.0 * static_cast<double>(r.fault_index % 2)) << "\">F"
       << r.fault_index + 1 << " " << text << "</text></g>\n";
   }
 }
