@@ -3,23 +3,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "harness/report/report_junit.hpp"
+
 namespace forkcheck::harness {
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape_html(std::string_view text) { return xml_escape(text); }
 
 std::string svg_number(double v) {
   if (!std::isfinite(v)) v = 0;

@@ -6,7 +6,8 @@
 
 namespace forkcheck::harness {
 
-// &, <, >, " and ' as entities: safe in element text and in quoted attribute values.
+// &, <, >, " and ' as entities: safe in element text and in quoted attribute values. The same
+// entities as XML (junit.xml's xml_escape, which also drops control characters HTML cannot carry).
 std::string escape_html(std::string_view text);
 
 // A number for an SVG coordinate: one decimal, no locale.

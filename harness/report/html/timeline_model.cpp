@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/name_table.hpp"
 #include "harness/check/checker.hpp"
 
 namespace forkcheck::harness {
@@ -49,12 +50,9 @@ PointOutcome outcome_of(const History& h, const RequestRecord& r) {
 }  // namespace
 
 std::string_view to_string(PointOutcome o) {
-  switch (o) {
-    case PointOutcome::ok: return "ok";
-    case PointOutcome::excused: return "excused";
-    case PointOutcome::failed: return "failed";
-  }
-  return "?";
+  static constexpr NameTable<PointOutcome, kPointOutcomes> kNames{
+      {{PointOutcome::ok, "ok"}, {PointOutcome::excused, "excused"}, {PointOutcome::failed, "failed"}}};
+  return name_in(kNames, o).value_or("?");
 }
 
 TimelineModel build_timeline(const History& h, TimelineLimits limits) {

@@ -86,7 +86,7 @@ TEST(ReportHtml, EscapesEveryStringFromTheTarget) {
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(html.find("&quot;a&amp;b&quot;"), std::string::npos);
   EXPECT_NE(html.find("pid &lt;9&gt;"), std::string::npos);
-  EXPECT_NE(html.find("run &#39;&lt;x&gt;&#39;"), std::string::npos);
+  EXPECT_NE(html.find("run &apos;&lt;x&gt;&apos;"), std::string::npos);
 }
 
 TEST(ReportHtml, SelfContainedNothingFetchedNoScript) {
