@@ -30,32 +30,65 @@ void write_panel_frame(std::ostream& o, double top, double height, const std::st
     << escape_html(title) << "</text>\n";
 }
 
-// A step line through (t, value) pairs: horizontal to the next instant, then vertical.
-template <typename Value>
-std::string step_path(const Layout& l, const TimelineModel& m, Value value, double y0, double per_unit) {
+// A step line through (t, value) pairs: horizontal to the next instant, then vertical. x_of maps
+// milliseconds since the launch to a clamped x, so the same line serves the zoomed views.
+template <typename X, typename Value>
+std::string step_path(const TimelineModel& m, X x_of, Value value, double y0, double per_unit, double x_end) {
   std::string d;
   for (std::size_t i = 0; i < m.steps.size(); ++i) {
-    const double x = l.x_ms(m.steps[i].t_ms), y = y0 - per_unit * value(m.steps[i]);
+    const double x = x_of(m.steps[i].t_ms), y = y0 - per_unit * value(m.steps[i]);
     d += (i == 0 ? "M" : "H") + num(x) + (i == 0 ? "," + num(y) : " V" + num(y)) + " ";
   }
-  return d + "H" + num(kLeft + kPlotWidth);
+  return d + "H" + num(x_end);
+}
+
+int live(const CountStep& s) { return s.live; }
+int ready(const CountStep& s) { return s.ready; }
+
+int top_count(const TimelineModel& m) {
+  int top = m.n;
+  for (const auto& s : m.steps) top = std::max(top, s.live);
+  return top;
+}
+
+// One zoomed view: the counts from just before the victim's death to just after N were ready again.
+void write_zoom(std::ostream& o, const Layout& l, const TimelineModel& m, const FaultRecovery& r, double x0, double y0) {
+  const double death_ms = l.ms(*r.death_ns);
+  const double gap_ms = r.restored_ns ? l.ms(*r.restored_ns) - death_ms : std::min(l.end_ms - death_ms, 1000.0);
+  const double pad_ms = 0.3 * gap_ms + 0.5, from_ms = death_ms - pad_ms, to_ms = death_ms + gap_ms + pad_ms;
+  const auto x_of = [&](double ms) { return x0 + std::clamp((ms - from_ms) / (to_ms - from_ms), 0.0, 1.0) * kZoomWidth; };
+  const int top = top_count(m);
+  const double bottom = y0 + kZoomHeight - 4, per_unit = (kZoomHeight - 8) / std::max(1, top + 1);
+  const std::string text = r.recovery_ns() ? "recovery " + format_ns_as_ms(*r.recovery_ns()) + " ms" : "not restored";
+  o << "<g class=\"zoom\" id=\"zoom-" << r.fault_index + 1 << "\"><title>around F" << r.fault_index + 1 << ": "
+    << format_ms(from_ms) << " to " << format_ms(to_ms) << " ms, " << text << "</title>"
+    << "<text class=\"small\" x=\"" << num(x0) << "\" y=\"" << num(y0 - 4) << "\">F" << r.fault_index + 1 << ": " << text
+    << " (" << format_ms(to_ms - from_ms) << " ms shown)</text>"
+    << "<rect class=\"recovery\" x=\"" << num(x_of(death_ms)) << "\" y=\"" << num(y0) << "\" width=\""
+    << num(std::max(2.0, x_of(death_ms + gap_ms) - x_of(death_ms))) << "\" height=\"" << num(kZoomHeight) << "\"/>"
+    << "<rect class=\"panel\" x=\"" << num(x0) << "\" y=\"" << num(y0) << "\" width=\"" << num(kZoomWidth)
+    << "\" height=\"" << num(kZoomHeight) << "\"/>"
+    << "<line class=\"n-line\" x1=\"" << num(x0) << "\" x2=\"" << num(x0 + kZoomWidth) << "\" y1=\""
+    << num(bottom - per_unit * m.n) << "\" y2=\"" << num(bottom - per_unit * m.n) << "\"/>"
+    << "<path class=\"live\" d=\"" << step_path(m, x_of, live, bottom, per_unit, x0 + kZoomWidth) << "\"/>"
+    << "<path class=\"ready\" d=\"" << step_path(m, x_of, ready, bottom, per_unit, x0 + kZoomWidth) << "\"/></g>\n";
 }
 
 }  // namespace
 
 void write_counts_panel(std::ostream& o, const Layout& l, const TimelineModel& m) {
-  int top_count = m.n;
-  for (const auto& s : m.steps) top_count = std::max(top_count, s.live);
-  const double bottom = l.counts_bottom() - 6, per_unit = (kCountsHeight - 12) / std::max(1, top_count + 1);
+  const int top = top_count(m);
+  const double bottom = l.counts_bottom() - 6, per_unit = (kCountsHeight - 12) / std::max(1, top + 1);
+  const auto x_ms = [&](double ms) { return l.x_ms(ms); };
   write_panel_frame(o, l.counts_top(), kCountsHeight, "Workers: live (solid) and ready (dashed) against N (dotted)");
-  for (int v : {0, m.n, top_count})
+  for (int v : {0, m.n, top})
     o << "<text class=\"small label\" x=\"" << num(kLeft - 4) << "\" y=\"" << num(bottom - per_unit * v + 3) << "\">"
       << v << (v == m.n ? " = N" : "") << "</text>";
   o << "<line class=\"n-line\" x1=\"" << num(kLeft) << "\" x2=\"" << num(kLeft + kPlotWidth) << "\" y1=\""
     << num(bottom - per_unit * m.n) << "\" y2=\"" << num(bottom - per_unit * m.n) << "\"/>\n";
-  o << "<path class=\"live\" d=\"" << step_path(l, m, [](const CountStep& s) { return s.live; }, bottom, per_unit)
+  o << "<path class=\"live\" d=\"" << step_path(m, x_ms, live, bottom, per_unit, kLeft + kPlotWidth)
     << "\"><title>live workers</title></path>\n";
-  o << "<path class=\"ready\" d=\"" << step_path(l, m, [](const CountStep& s) { return s.ready; }, bottom, per_unit)
+  o << "<path class=\"ready\" d=\"" << step_path(m, x_ms, ready, bottom, per_unit, kLeft + kPlotWidth)
     << "\"><title>ready workers</title></path>\n";
 }
 
@@ -127,6 +160,20 @@ void write_legend(std::ostream& o, const Layout& l, const TimelineModel& m) {
     << "<rect class=\"recovery\" x=\"" << num(kLeft + 510) << "\" y=\"" << num(y2 - 9) << "\" width=\"18\" height=\"10\"/>"
     << "<text x=\"" << num(kLeft + 532) << "\" y=\"" << num(y2) << "\">recovery gap: victim's death to N ready again</text>"
     << "</g>\n";
+}
+
+void write_zooms(std::ostream& o, const Layout& l, const TimelineModel& m, const std::vector<FaultRecovery>& recoveries) {
+  if (l.zooms == 0) return;
+  o << "<text x=\"" << num(kLeft) << "\" y=\"" << num(l.zooms_top() + 14)
+    << "\">Around each fault: live (solid) and ready (dashed) workers, the recovery gap shaded</text>\n";
+  std::size_t shown = 0;
+  for (const auto& r : recoveries) {
+    if (!r.death_ns || shown == l.zooms) continue;
+    const double x0 = kLeft + static_cast<double>(shown % kZoomsPerRow) * (kZoomWidth + 20);
+    const double y0 = l.zooms_top() + 38 + static_cast<double>(shown / kZoomsPerRow) * kZoomRowHeight;
+    write_zoom(o, l, m, r, x0, y0);
+    ++shown;
+  }
 }
 
 }  // namespace forkcheck::harness::timeline

@@ -158,7 +158,9 @@ void write_recoveries(std::ostream& o, const Layout& l, const std::vector<FaultR
 
 std::string render_timeline_svg(const History& h, const TimelineModel& m, const std::vector<FaultRecovery>& recoveries,
                                 const std::vector<TimelineAnchor>& anchors) {
-  Layout l{h.target.launch_ns, m.end_ms, 1 + h.workers.size()};
+  std::size_t zooms = 0;
+  for (const auto& r : recoveries) zooms += r.death_ns ? 1 : 0;
+  Layout l{h.target.launch_ns, m.end_ms, 1 + h.workers.size(), std::min(zooms, kMaxZooms)};
   std::ostringstream o;
   o << "<svg class=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"tl-title\" viewBox=\"0 0 "
     << num(kWidth) << " " << num(l.height()) << "\" width=\"" << num(kWidth) << "\" height=\"" << num(l.height())
@@ -179,6 +181,7 @@ std::string render_timeline_svg(const History& h, const TimelineModel& m, const 
   write_latency_panel(o, l, m);
   write_fault_markers(o, l, h);
   write_legend(o, l, m);
+  write_zooms(o, l, m, recoveries);
   o << "</svg>\n";
   return o.str();
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The timeline as inline SVG: the primary's lane and one lane per worker (fork → ready → exit and the
 // cause of death), fault markers across every panel, the live and ready counts against N, every load
-// request as a point (time × latency, shape and colour by outcome) and the recovery gap after each
-// fault shaded. Pure: no script, readable without colour (shapes, labels, a legend).
+// request as a point (time × latency, shape and colour by outcome), the recovery gap after each
+// fault shaded, and a zoomed view of the counts around each fault. Pure: no script, readable without colour (shapes, labels, a legend).
 #include <string>
 #include <vector>
 

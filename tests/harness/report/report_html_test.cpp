@@ -56,6 +56,8 @@ TEST(ReportHtml, OneMarkerPerFaultAndARecoveryBand) {
   EXPECT_NE(html.find("F2 kill_worker (did not happen)"), std::string::npos);
   EXPECT_NE(html.find("id=\"recovery-1\""), std::string::npos);
   EXPECT_EQ(html.find("id=\"recovery-2\""), std::string::npos) << "a fault that did not happen has no recovery";
+  EXPECT_NE(html.find("id=\"zoom-1\""), std::string::npos) << "the zoomed view around the kill";
+  EXPECT_EQ(html.find("id=\"zoom-2\""), std::string::npos);
 }
 
 TEST(ReportHtml, EveryTableRowLinksToAnInstantOnTheTimeline) {
