@@ -52,7 +52,8 @@ void write_timeline(std::ostream& o, const History& h, const ReportModel& m) {
     const TableRow& r = m.table.rows[i];
     if (r.t_ns)
       anchors.push_back({row_anchor(i), std::to_string(r.step),
-                         "Step " + std::to_string(r.step) + ": " + r.action + " at " + rel_ms(h, r.t_ns) + " ms", *r.t_ns});
+                         "Step " + std::to_string(r.step) + ": " + r.action + " at " + rel_ms(h, r.t_ns) + " ms",
+                         "#row-" + std::to_string(i + 1), *r.t_ns});
   }
   const TimelineModel t = build_timeline(h);
   o << "<h2 id=\"timeline\">Timeline</h2>\n<figure>\n" << render_timeline_svg(h, t, m.recoveries, anchors)

@@ -135,8 +135,9 @@ void write_anchors(std::ostream& o, const Layout& l, const std::vector<TimelineA
     next_free_x = label_x + 7.0 * static_cast<double>(a.label.size()) + 5;
     o << "<g class=\"step-marker\" id=\"" << escape_html(a.id) << "\"><title>" << escape_html(a.title) << "</title>"
       << "<line x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(y + 16) << "\" y2=\"" << num(y + 22)
-      << "\"/><text class=\"small\" x=\"" << num(label_x) << "\" y=\"" << num(y + 12) << "\">" << escape_html(a.label)
-      << "</text></g>\n";
+      << "\"/>" << (a.link.empty() ? "" : "<a href=\"" + escape_html(a.link) + "\">") << "<text class=\"small\" x=\""
+      << num(label_x) << "\" y=\"" << num(y + 12) << "\">" << escape_html(a.label) << "</text>"
+      << (a.link.empty() ? "" : "</a>") << "</g>\n";
   }
 }
 

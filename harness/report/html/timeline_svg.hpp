@@ -16,6 +16,7 @@ struct TimelineAnchor {
   std::string id;
   std::string label;  // short, e.g. the step number
   std::string title;  // the tooltip and accessible text
+  std::string link;   // where the tick links back to (e.g. "#row-3"); empty: nowhere
   mono_ns t_ns = 0;
 };
 

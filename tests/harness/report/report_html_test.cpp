@@ -66,6 +66,7 @@ TEST(ReportHtml, EveryTableRowLinksToAnInstantOnTheTimeline) {
   const auto ids = matches(html, "id=\"(t-row-[0-9]+)\"");
   EXPECT_EQ(links.size(), 11u) << "rows 1-8, 9 and 10 for the kill, 11";
   EXPECT_EQ(links, ids);
+  EXPECT_EQ(matches(html, "href=\"#(row-[0-9]+)\""), matches(html, "<tr id=\"(row-[0-9]+)\"")) << "and back";
 }
 
 TEST(ReportHtml, EscapesEveryStringFromTheTarget) {
