@@ -20,6 +20,7 @@
 #include "harness/observe/observer.hpp"
 #include "harness/target/port_probe.hpp"
 #include "harness/report/report_dir.hpp"
+#include "harness/report/html/report_html.hpp"
 #include "harness/report/report_json.hpp"
 #include "harness/report/report_junit.hpp"
 #include "harness/report/report_markdown.hpp"
@@ -233,6 +234,7 @@ ExitCode Run::finish(bool print) {
   const bool written =
       (!wire_fuzz_ || save_crash_inputs(*wire_fuzz_, h, setup_.report_dir, &error)) &&
       write_report_file(setup_.report_dir, "report.md", render_markdown_report(h, setup_.scenario, results, meta), &error) &&
+      write_report_file(setup_.report_dir, "report.html", render_html_report(h, setup_.scenario, results, meta), &error) &&
       write_report_file(setup_.report_dir, "report.json", render_json_report(h, setup_.scenario, results, meta), &error) &&
       write_report_file(setup_.report_dir, "junit.xml", render_junit_report(h, setup_.scenario, results, meta), &error);
   if (print) {
