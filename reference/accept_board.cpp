@@ -26,12 +26,13 @@ void futex_wake_all(std::atomic<std::uint32_t>* word) {
 
 }  // namespace
 
-AcceptBoard* AcceptBoard::create(int slots) {
+AcceptBoard* AcceptBoard::create(int slots, std::chrono::microseconds hold_back) {
   if (slots < 1 || static_cast<std::size_t>(slots) > kMaxSlots) return nullptr;
   void* page = mmap(nullptr, sizeof(AcceptBoard), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (page == MAP_FAILED) return nullptr;
   auto* board = new (page) AcceptBoard();  // zero-filled by mmap; this only starts the atomics' lives
   board->slot_count_ = slots;
+  board->hold_back_ = hold_back;
   return board;
 }
 
@@ -56,7 +57,7 @@ bool AcceptBoard::my_turn(int slot) const {
 }
 
 bool AcceptBoard::wait_for_turn(int slot) {
-  const mono_ns deadline = monotonic_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(kMaxHoldBack).count();
+  const mono_ns deadline = monotonic_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(hold_back_).count();
   for (;;) {
     const std::uint32_t seen = generation_.load(std::memory_order_acquire);
     if (my_turn(slot)) return true;

@@ -4,8 +4,8 @@
 // accept thread takes the next connection only while no other accepting worker holds fewer, so
 // connections are dealt evenly whatever order the kernel wakes the threads in, and a replacement
 // worker catches up after a kill. The wait is bounded: a worker that stopped (SIGSTOP) or lags
-// holds nobody back longer than kMaxHoldBack. The queue stays the socket's: gating only decides
-// which worker calls accept(2) next. A worker out of turn wakes every kMaxHoldBack; when a
+// holds nobody back longer than the hold-back (2 ms by default). The queue stays the socket's: gating only decides
+// which worker calls accept(2) next. A worker out of turn wakes every hold-back; when a
 // connection was pending at both ends of such a period and nobody took any meanwhile, it takes it.
 #include <atomic>
 #include <chrono>
@@ -17,16 +17,18 @@ namespace forkcheck::reference {
 class AcceptBoard {
  public:
   static constexpr std::size_t kMaxSlots = 1024;  // the --workers range
-  static constexpr std::chrono::microseconds kMaxHoldBack{2000};
+  static constexpr std::chrono::microseconds kDefaultHoldBack{2000};
 
   // A shared anonymous mapping for `slots` workers; nullptr when mmap fails (workers then accept
-  // ungated). Never unmapped: it lives as long as the processes.
-  static AcceptBoard* create(int slots);
+  // ungated). Never unmapped: it lives as long as the processes. `hold_back` bounds how long a
+  // worker out of turn waits (--accept-hold-back-us).
+  static AcceptBoard* create(int slots, std::chrono::microseconds hold_back = kDefaultHoldBack);
+  std::chrono::microseconds hold_back() const { return hold_back_; }
 
   // Worker side.
   void start_accepting(int slot);
   // True once `slot` holds no more connections than any other accepting slot; false after
-  // kMaxHoldBack without any change on the board.
+  // hold_back() without any change on the board.
   bool wait_for_turn(int slot);
   // Bumped on every change (a connection taken or closed, a worker starting or gone).
   std::uint32_t generation() const { return generation_.load(std::memory_order_acquire); }
@@ -41,6 +43,7 @@ class AcceptBoard {
 
   std::atomic<std::uint32_t> generation_;  // futex word: bumped on every change
   int slot_count_ = 0;
+  std::chrono::microseconds hold_back_ = kDefaultHoldBack;
   struct Slot {
     std::atomic<std::int32_t> open;
     std::atomic<std::uint32_t> accepting;

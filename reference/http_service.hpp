@@ -29,6 +29,9 @@ struct ServiceOptions {
   std::chrono::milliseconds write_timeout{10000}; // an answer not fully sent
   std::chrono::milliseconds linger_timeout{1000}; // after a rejection: reading what the client still sends
   AcceptMode accept = AcceptMode::thread;
+  // AcceptMode::thread: how long a worker out of turn holds back before taking a connection that
+  // nobody else took (a stopped or CPU-starved worker delays connections at most this long).
+  std::chrono::microseconds accept_hold_back{2000};
 };
 
 // The service answered by the calling process (its pid goes into X-Worker-Pid).

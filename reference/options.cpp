@@ -19,6 +19,7 @@ int cpu_count() {
 struct MsFlags {
   long min_uptime = 100, backoff_initial = 100, backoff_max = 5000, heartbeat_timeout = 2000;
   long grace = 10000, idle_timeout = 5000, head_timeout = 10000, body_timeout = 10000, write_timeout = 10000;
+  long accept_hold_back_us = 2000;
 };
 
 void add_cluster_flags(CLI::App& app, Options& o, std::string& sched) {
@@ -84,6 +85,10 @@ void add_timeout_flags(CLI::App& app, Options& o, MsFlags& ms, std::string& acce
                  "How workers take connections from the shared socket: thread (a thread blocked in "
                  "accept, dealt round-robin by the kernel; default), epoll, epoll-exclusive (kept to measure)")
       ->check(CLI::IsMember({"thread", "epoll", "epoll-exclusive"}))->capture_default_str();
+  app.add_option("--accept-hold-back-us", ms.accept_hold_back_us,
+                 "--accept thread: longest a worker holding more connections than another waits "
+                 "before it takes a connection nobody took")
+      ->check(CLI::Range(0L, 10'000'000L))->capture_default_str();
   app.add_option("--crash-at-start-while-exists", o.crash_at_start_path,
                  "TEST ONLY: workers exit 3 at start-up while this file exists (crash-loop tests)");
 }
@@ -100,6 +105,7 @@ void finish(Options& o, const MsFlags& ms) {
   o.service.head_timeout = std::chrono::milliseconds(ms.head_timeout);
   o.service.body_timeout = std::chrono::milliseconds(ms.body_timeout);
   o.service.write_timeout = std::chrono::milliseconds(ms.write_timeout);
+  o.service.accept_hold_back = std::chrono::microseconds(ms.accept_hold_back_us);
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ bool Primary::open_resources(std::string* error) {
   listen_fd_ = open_socket(options_.host, options_.port, role, error);
   if (!listen_fd_) return false;
   if (options_.sched == Sched::shared && options_.service.accept == AcceptMode::thread)
-    board_ = AcceptBoard::create(options_.supervisor.workers);
+    board_ = AcceptBoard::create(options_.supervisor.workers, options_.service.accept_hold_back);
   port_ = bound_port(listen_fd_.get());
   return true;
 }

@@ -108,9 +108,16 @@ std::vector<pid_t> children_of(pid_t pid) {
 
 namespace {
 // Fields of /proc/<pid>/stat after the command: state is the first, pgrp the third.
+// read(2), not an ifstream: reading the stat of a process that dies meanwhile fails with ESRCH,
+// which libstdc++'s filebuf turns into an exception an istreambuf_iterator does not catch.
 bool read_stat(pid_t pid, char& state, pid_t& pgrp) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  char buffer[1024];
+  const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+  if (n <= 0) return false;
+  const std::string text(buffer, static_cast<std::size_t>(n));
   const auto close = text.rfind(')');
   if (close == std::string::npos) return false;
   std::istringstream rest(text.substr(close + 1));
