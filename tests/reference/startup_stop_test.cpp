@@ -29,8 +29,10 @@ TEST(StartupStop, SigtermToThePrimaryAtEachInstantOfStartUpDrainsEveryWorker) {
                          (instant == Instant::first_ready && c.wait_for_event(EventKind::ready, 1, 3000));
     ASSERT_TRUE(reached) << "round " << round;
     ASSERT_TRUE(c.process().signal(SIGTERM));
-    // Far below the 10 s grace: a worker that missed the signal would be SIGKILLed only then.
-    const auto status = c.process().wait_until(monotonic_ns() + ms_to_ns(3000));
+    // A worker that missed the signal is SIGKILLed at the 10 s grace, and its exit event then says
+    // so (checked below): the verdict rests on how the workers ended, not on how fast a loaded
+    // machine lets them. The wait only has to outlast the grace.
+    const auto status = c.process().wait_until(monotonic_ns() + ms_to_ns(15000));
     ASSERT_TRUE(status.has_value()) << "round " << round << " did not stop:\n" << c.output();
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "round " << round;
     for (const auto& e : c.events_of(EventKind::exit))
@@ -45,21 +47,21 @@ TEST(StartupStop, SigtermToAWorkerRightAfterItsForkDrainsIt) {
     // The newest worker, signalled as soon as its fork event is seen (often before it is ready).
     const auto forks = c.events_of(EventKind::fork);
     const pid_t victim = forks.back().pid;
-    const mono_ns sent = monotonic_ns();
     ASSERT_TRUE(Cluster::kill_worker(victim, SIGTERM)) << "round " << round;
+    // A worker that missed the signal would serve on forever (nothing else stops it): waiting far
+    // longer than a drain takes even on a loaded machine tells the two apart without timing it.
     ASSERT_TRUE(eventually(
         [&] {
           for (const auto& e : c.events_of(EventKind::exit))
             if (e.pid == victim) return true;
           return false;
         },
-        2000))
+        10000))
         << "round " << round << ": worker " << victim << " did not exit";
     for (const auto& e : c.events_of(EventKind::exit)) {
       if (e.pid != victim) continue;
       EXPECT_EQ(e.status, 0) << "round " << round << " signal " << e.signal;
     }
-    EXPECT_LT(monotonic_ns() - sent, ms_to_ns(1000));
     ASSERT_TRUE(c.wait_for_event(EventKind::fork, static_cast<int>(forks.size()) + 1, 3000));
   }
   EXPECT_TRUE(c.wait_for_ready(2, 3000));
