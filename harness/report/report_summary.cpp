@@ -6,7 +6,8 @@
 
 namespace forkcheck::harness {
 
-ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results) {
+ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
+                               const ReportMeta& meta) {
   ReportModel m;
   m.table = build_execution_table(h, s, /*run_over=*/true);
   m.tracker = build_variable_tracker(m.table);
@@ -21,6 +22,7 @@ ReportModel build_report_model(const History& h, const Scenario& s, const std::v
   m.overall = m.exit_code == ExitCode::ok ? Verdict::pass
               : m.exit_code == ExitCode::violated ? Verdict::fail
                                                   : Verdict::unknown;
+  if (!meta.interrupted.empty()) m.exit_code = ExitCode::interrupted;
   return m;
 }
 
