@@ -66,7 +66,9 @@ void RunConsole::print_final_rows(const ExecutionTable& table, bool judged) {
 }
 
 void RunConsole::status(mono_ns now, const RunStatus& s) {
-  if (!enabled_ || now - last_status_ns_ < (terminal_ ? kTerminalStatusEvery : kPlainStatusEvery)) return;
+  if (!enabled_) return;
+  if (last_status_ns_ == 0) last_status_ns_ = now;  // the first line one interval after the start
+  if (now - last_status_ns_ < (terminal_ ? kTerminalStatusEvery : kPlainStatusEvery)) return;
   last_status_ns_ = now;
   if (terminal_) {
     out_ << "\r\033[K" << format_status(s) << std::flush;

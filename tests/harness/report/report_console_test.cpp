@@ -49,12 +49,12 @@ TEST(RunConsole, PlainProgressEveryFewSecondsTerminalEverySecond) {
   EXPECT_EQ(format_status(s), "2.5 s: requests 120 ok, 3 failed; workers 2 live, 1 ready (N=3); next fault at 9.6 s");
   std::ostringstream plain;
   RunConsole ci(plain, true, false);
-  for (int i = 1; i <= 10; ++i) ci.status(ms_to_ns(1000) * i, s);  // 10 s of one call a second
+  for (int i = 0; i <= 10; ++i) ci.status(ms_to_ns(1000) * (i + 1), s);  // 10 s of one call a second
   EXPECT_EQ(count_of(plain.str(), "progress: "), 2u) << plain.str();
   EXPECT_EQ(count_of(plain.str(), "\r"), 0u);
   std::ostringstream tty;
   RunConsole terminal(tty, true, true);
-  for (int i = 1; i <= 10; ++i) terminal.status(ms_to_ns(1000) * i, s);
+  for (int i = 0; i <= 10; ++i) terminal.status(ms_to_ns(1000) * (i + 1), s);
   EXPECT_EQ(count_of(tty.str(), "\r\033[K"), 10u);
   EXPECT_EQ(count_of(tty.str(), "\n"), 0u) << "one line, rewritten in place";
   std::ostringstream quiet;
