@@ -15,6 +15,7 @@
 #include "harness/explore/explore_report.hpp"
 #include "harness/explore/explore_schedule.hpp"
 #include "harness/report/report_dir.hpp"
+#include "harness/report/report_summary.hpp"
 #include "harness/run/run_api.hpp"
 #include "harness/target/target_command.hpp"
 
@@ -144,12 +145,6 @@ struct Search {
   std::vector<std::string> undecided;  // "case 3/50 (cases/case-3): no_overshoot"
 };
 
-std::string one_decimal(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
 std::string outcome_text(const CaseRun& run) {
   switch (run.result) {
     case CaseResult::pass: return "pass";
@@ -174,7 +169,7 @@ void check_case(Search& s, const ExploreSchedule& schedule) {
       s.undecided.push_back(label + " (" + run.folder + "): " + run.failing);
     }
     if (!s.options.quiet)
-      std::cout << label << ": " << describe_schedule(schedule) << " -> " << outcome_text(run) << " (" << one_decimal(took_s)
+      std::cout << label << ": " << describe_schedule(schedule) << " -> " << outcome_text(run) << " (" << format_one_decimal(took_s)
                 << " s, " << run.folder << ")\n" << std::flush;
   }
   if (run.result == CaseResult::cannot_run && !s.shrinking) {
@@ -216,7 +211,7 @@ void report_counterexample(const ExploreOptions& o, const Search& s, const Explo
       << schedule_yaml(s.minimal, base, "Minimal counterexample found by `" + explore_command(o, seed) +
                                             "`: " + summary.schedule + "; failing: " + s.minimal_run.failing);
   std::cout << "\ncounterexample (after " << summary.cases_run << " case(s); shrinking: " << summary.shrink_tries
-            << " run(s), " << summary.shrinks_accepted << " still failing, " << one_decimal(summary.shrink_s) << " s shrinking):\n  "
+            << " run(s), " << summary.shrinks_accepted << " still failing, " << format_one_decimal(summary.shrink_s) << " s shrinking):\n  "
             << summary.schedule << "\n  failing: " << s.minimal_run.failing << "\n  scenario: " << summary.counterexample
             << "\nreproduce:\n  " << o.program << " run " << summary.counterexample << "\n  " << explore_command(o, seed)
             << "\n";
@@ -276,8 +271,8 @@ ExploreSummary explore(const ExploreOptions& o) {
   summary.shrink_s = search.shrinking ? seconds_since(search.shrink_start) : 0;
   summary.cases_s = total_s - summary.shrink_s;
   std::cout << "cases: " << summary.cases_run << " distinct schedule(s) run (rapidcheck repeats are not rerun) in "
-            << one_decimal(summary.cases_s) << " s ("
-            << one_decimal(summary.cases_s > 0 ? summary.cases_run * 60 / summary.cases_s : 0) << " cases/minute)\n";
+            << format_one_decimal(summary.cases_s) << " s ("
+            << format_one_decimal(summary.cases_s > 0 ? summary.cases_run * 60 / summary.cases_s : 0) << " cases/minute)\n";
   if (search.aborted) {
     write_explore_report(o, search, seed, summary);
     return summary;

@@ -4,15 +4,10 @@
 #include <sstream>
 
 #include "harness/report/report_junit.hpp"
+#include "harness/report/report_summary.hpp"
 
 namespace forkcheck::harness {
 namespace {
-
-std::string one_decimal(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
 
 std::string verdict_line(const ExploreSummary& s) {
   switch (s.code) {
@@ -39,13 +34,13 @@ std::string render_explore_markdown(const ExploreReport& r) {
   const ExploreSummary& s = r.summary;
   std::ostringstream o;
   o << "# forkcheck explore\n\n- Verdict: " << verdict_line(s) << " (exit " << to_int(s.code) << ")\n";
-  o << "- Cases: " << s.cases_run << " run in " << one_decimal(s.cases_s) << " s; shrinking: " << s.shrink_tries
-    << " run(s) in " << one_decimal(s.shrink_s) << " s\n\n";
+  o << "- Cases: " << s.cases_run << " run in " << format_one_decimal(s.cases_s) << " s; shrinking: " << s.shrink_tries
+    << " run(s) in " << format_one_decimal(s.shrink_s) << " s\n\n";
   o << "## Runs\n\n`cases/case-<k>` are generated cases, `cases/shrink-<k>` shrink runs; each holds the "
        "scenario and its report.\n\n| Run | Folder | Schedule | Outcome | Properties | Time (s) |\n|---|---|---|---|---|---:|\n";
   for (const CaseEntry& e : r.runs)
     o << "| " << e.label << " | `" << e.folder << "` | " << e.schedule << " | " << to_string(e.outcome) << " | "
-      << (e.properties.empty() ? "—" : e.properties) << " | " << one_decimal(e.seconds) << " |\n";
+      << (e.properties.empty() ? "—" : e.properties) << " | " << format_one_decimal(e.seconds) << " |\n";
   if (!s.counterexample.empty())
     o << "\n## Counterexample\n\n" << s.schedule << "\n\n```sh\nforkcheck run " << s.counterexample << "\n```\n";
   o << "\n## Reproduce\n\n```sh\n" << r.command << "\n```\n";
@@ -63,7 +58,7 @@ std::string render_explore_junit(const ExploreReport& r) {
     << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\"0\">\n";
   o << "  <properties>\n    <property name=\"command\" value=\"" << xml_escape(r.command) << "\"/>\n  </properties>\n";
   for (const CaseEntry& e : r.runs) {
-    o << "  <testcase name=\"" << xml_escape(e.folder) << "\" classname=\"forkcheck.explore\" time=\"" << one_decimal(e.seconds) << "\">\n";
+    o << "  <testcase name=\"" << xml_escape(e.folder) << "\" classname=\"forkcheck.explore\" time=\"" << format_one_decimal(e.seconds) << "\">\n";
     const std::string what = e.schedule + (e.properties.empty() ? "" : ": " + e.properties);
     if (e.outcome == CaseOutcome::fail)
       o << "    <failure message=\"" << xml_escape(what) << "\" type=\"fail\">" << xml_escape(what) << "</failure>\n";

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "harness/report/execution_table_summary.hpp"
+#include "harness/report/report_summary.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -10,19 +11,13 @@ namespace {
 constexpr mono_ns kTerminalStatusEvery = ms_to_ns(1000);
 constexpr mono_ns kPlainStatusEvery = ms_to_ns(5000);
 
-std::string one_decimal(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
 }  // namespace
 
 std::string format_status(const RunStatus& s) {
-  std::string out = one_decimal(s.elapsed_s) + " s: requests " + std::to_string(s.requests_ok) + " ok, " +
+  std::string out = format_one_decimal(s.elapsed_s) + " s: requests " + std::to_string(s.requests_ok) + " ok, " +
                     std::to_string(s.requests_failed) + " failed; workers " + std::to_string(s.live) + " live, " +
                     std::to_string(s.ready) + " ready (N=" + std::to_string(s.n) + ")";
-  out += s.next_fault_s ? "; next fault at " + one_decimal(*s.next_fault_s) + " s" : "; no fault left";
+  out += s.next_fault_s ? "; next fault at " + format_one_decimal(*s.next_fault_s) + " s" : "; no fault left";
   return out;
 }
 

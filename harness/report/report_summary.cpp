@@ -26,11 +26,13 @@ ReportModel build_report_model(const History& h, const Scenario& s, const std::v
   return m;
 }
 
-std::string format_ms(double ms) {
+std::string format_one_decimal(double value) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.1f", ms);
+  std::snprintf(buf, sizeof buf, "%.1f", value);
   return buf;
 }
+
+std::string format_ms(double ms) { return format_one_decimal(ms); }
 
 std::string format_ns_as_ms(mono_ns ns) { return format_ms(ns_to_ms(ns)); }
 

@@ -36,7 +36,8 @@ struct ReportModel {
 ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
                                const ReportMeta& meta = {});
 
-// "12.3" (one decimal), the way every report prints milliseconds.
+// "12.3" (one decimal), the way every report prints milliseconds (and seconds).
+std::string format_one_decimal(double value);
 std::string format_ms(double ms);
 std::string format_ns_as_ms(mono_ns ns);
 

@@ -101,10 +101,8 @@ bool Run::interrupted() {
   if (!setup_.signals) return false;
   signalfd_siginfo info{};
   if (::read(setup_.signals.get(), &info, sizeof info) != sizeof info) return false;
-  const double after_s = ns_to_ms(monotonic_ns() - target_.launch_ns()) / 1e3;
-  char when[32];
-  std::snprintf(when, sizeof when, "%.1f", after_s);
-  interrupted_ = signal_name(static_cast<int>(info.ssi_signo)) + " " + when + " s after the launch";
+  interrupted_ = signal_name(static_cast<int>(info.ssi_signo)) + " " +
+                 format_one_decimal(ns_to_ms(monotonic_ns() - target_.launch_ns()) / 1e3) + " s after the launch";
   console_.clear_status();
   std::cerr << "forkcheck: interrupted by " << interrupted_ << "; stopping the target and writing a partial report\n";
   return true;
