@@ -43,7 +43,7 @@ case $expect in
     ;;
   *) fail "unknown expectation $expect" ;;
 esac
-# The failures are races: a replay may miss one (e.g. a victim already gone: unknown, exit 2), so up
+# The failures are races: a replay may miss one (e.g. a victim already gone: undecided, exit 3), so up
 # to three replays are made and one must fail.
 replays=""
 for attempt in 1 2 3; do
