@@ -60,10 +60,14 @@ void RunConsole::print_final_rows(const ExecutionTable& table, bool judged) {
   out_.flush();
 }
 
+bool RunConsole::status_due(mono_ns now) const {
+  // The first line comes one interval after the first call.
+  return enabled_ && last_status_ns_ != 0 && now - last_status_ns_ >= (terminal_ ? kTerminalStatusEvery : kPlainStatusEvery);
+}
+
 void RunConsole::status(mono_ns now, const RunStatus& s) {
-  if (!enabled_) return;
-  if (last_status_ns_ == 0) last_status_ns_ = now;  // the first line one interval after the start
-  if (now - last_status_ns_ < (terminal_ ? kTerminalStatusEvery : kPlainStatusEvery)) return;
+  if (enabled_ && last_status_ns_ == 0) last_status_ns_ = now;
+  if (!status_due(now)) return;
   last_status_ns_ = now;
   if (terminal_) {
     out_ << "\r\033[K" << format_status(s) << std::flush;

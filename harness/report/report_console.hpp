@@ -39,6 +39,8 @@ class RunConsole {
   void print_final_rows(const ExecutionTable& table, bool judged);
   // At most once a second on a terminal, every kPlainStatusEvery otherwise.
   void status(mono_ns now, const RunStatus& s);
+  // Whether status() would print at `now`: callers skip gathering the figures otherwise.
+  bool status_due(mono_ns now) const;
   void line(const std::string& text);  // one plain line (the status line is cleared first)
   void clear_status();
 

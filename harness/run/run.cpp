@@ -255,6 +255,10 @@ void Run::print_new_rows() {
 
 void Run::print_status(mono_ns now) {
   if (setup_.options.quiet) return;
+  if (!console_.status_due(now)) {
+    console_.status(now, {});  // starts the interval on the first call; prints nothing
+    return;
+  }
   RunStatus st;
   st.elapsed_s = ns_to_ms(now - history_.load_start_ns) / 1e3;
   st.requests_ok = requests_ok_;
