@@ -89,7 +89,7 @@ ExitCode exit_code_for(const std::vector<PropertyResult>& results) {
     if (r.verdict == Verdict::fail) return ExitCode::violated;
     unknown = unknown || r.verdict == Verdict::unknown;
   }
-  return unknown ? ExitCode::cannot_run : ExitCode::ok;
+  return unknown ? ExitCode::undecided : ExitCode::ok;
 }
 
 }  // namespace forkcheck::harness

@@ -28,7 +28,7 @@ std::vector<PropertyResult> check(const History& h, const Scenario& s);
 // One property, check-safe.
 PropertyResult check_property(Property p, const History& h, const Scenario& s);
 
-// Any fail: violated (1); else any unknown: cannot_run (2); else ok (0).
+// Any fail: violated (1); else any unknown: undecided (3); else ok (0).
 ExitCode exit_code_for(const std::vector<PropertyResult>& results);
 
 // The index of the fault that excuses this failed request, if any: the request failed on a

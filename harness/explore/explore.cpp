@@ -1,6 +1,7 @@
 #include "harness/explore/explore.hpp"
 
 #include <rapidcheck.h>
+#include <rapidcheck/detail/Configuration.h>
 
 #include <stdlib.h>
 
@@ -11,8 +12,10 @@
 #include <iostream>
 #include <map>
 
+#include "harness/explore/explore_report.hpp"
 #include "harness/explore/explore_schedule.hpp"
 #include "harness/report/report_dir.hpp"
+#include "harness/report/report_summary.hpp"
 #include "harness/run/run_api.hpp"
 #include "harness/target/target_command.hpp"
 
@@ -42,11 +45,12 @@ rc::Gen<ExploreSchedule> schedule_gen(int workers, int max_faults, const std::ve
                       });
 }
 
-enum class CaseResult { pass, fail, cannot_run };
+using CaseResult = CaseOutcome;
 
 struct CaseRun {
   CaseResult result = CaseResult::cannot_run;
-  std::string failing;     // the failing properties, space-separated
+  std::string failing;     // the failing (or, when undecided, the unknown) properties, space-separated
+  std::string folder;      // relative to the report directory
   std::string scenario;    // the case's scenario file
   bool cached = false;     // the same schedule ran before: its outcome, not a new run
 };
@@ -55,36 +59,49 @@ struct CaseRun {
 // outcome: rapidcheck may offer the same schedule twice while shrinking, and a rerun proves nothing.
 class CaseRunner {
  public:
-  CaseRunner(ExploreCase base, std::string dir) : base_(std::move(base)), dir_(std::move(dir)) {}
+  CaseRunner(ExploreCase base, std::string dir, const ExploreOptions& o)
+      : base_(std::move(base)), dir_(std::move(dir)), options_(o) {}
 
-  CaseRun run(const ExploreSchedule& schedule) {
+  // `shrinking` names the folder: cases/case-<k> for generated cases, cases/shrink-<k> for shrink runs.
+  CaseRun run(const ExploreSchedule& schedule, bool shrinking) {
     if (const auto it = seen_.find(schedule); it != seen_.end()) {
       CaseRun again = it->second;
       again.cached = true;
       return again;
     }
-    const std::string dir = dir_ + "/cases/" + std::to_string(++runs_);
+    const std::string name = shrinking ? "shrink-" + std::to_string(++shrink_runs_) : "case-" + std::to_string(++case_runs_);
+    CaseRun out;
+    out.folder = "cases/" + name;
+    const std::string dir = dir_ + "/" + out.folder;
     std::error_code ec;
     fs::create_directories(dir, ec);
-    CaseRun out;
     out.scenario = dir + "/scenario.yaml";
-    std::ofstream(out.scenario) << schedule_yaml(schedule, base_, "forkcheck explore case " + std::to_string(runs_) +
-                                                                    ": " + describe_schedule(schedule));
+    std::ofstream(out.scenario) << schedule_yaml(schedule, base_, "forkcheck explore " + name + ": " + describe_schedule(schedule));
     RunOptions options;
     options.scenario_path = out.scenario;
     options.report_dir = dir + "/report";
+    options.port = options_.port;
+    options.program = options_.program;
     options.quiet = true;
     const RunOutcome outcome = run_scenario_outcome(options, false);
-    for (const PropertyResult& r : outcome.results)
-      if (r.verdict == Verdict::fail) out.failing += (out.failing.empty() ? "" : " ") + std::string(to_string(r.property));
-    out.result = !out.failing.empty() ? CaseResult::fail : outcome.results.empty() ? CaseResult::cannot_run : CaseResult::pass;
+    std::string unknown;
+    for (const PropertyResult& r : outcome.results) {
+      std::string& list = r.verdict == Verdict::fail ? out.failing : unknown;
+      if (r.verdict != Verdict::pass) list += (list.empty() ? "" : " ") + std::string(to_string(r.property));
+    }
+    out.result = outcome.code == ExitCode::violated ? CaseResult::fail
+                 : outcome.code == ExitCode::undecided ? CaseResult::unknown
+                 : outcome.code == ExitCode::ok ? CaseResult::pass
+                                                : CaseResult::cannot_run;
+    if (out.result == CaseResult::unknown) out.failing = unknown;
     return seen_[schedule] = out;
   }
 
  private:
   ExploreCase base_;
   std::string dir_;
-  int runs_ = 0;
+  const ExploreOptions& options_;
+  int case_runs_ = 0, shrink_runs_ = 0;
   struct Less {
     bool operator()(const ExploreSchedule& a, const ExploreSchedule& b) const {
       auto key = [](const ExploreFault& f) { return std::tuple(f.delay_ms, f.victims, f.newest, f.signal); };
@@ -94,6 +111,16 @@ class CaseRunner {
   };
   std::map<ExploreSchedule, CaseRun, Less> seen_;
 };
+
+}  // namespace
+}  // namespace forkcheck::harness
+
+namespace rc::detail {
+const Configuration& configuration();  // rapidcheck's, defined in the library without a public declaration
+}  // namespace rc::detail
+
+namespace forkcheck::harness {
+namespace {
 
 // rapidcheck's default listener prints a reproduce string at exit; explore prints its own commands.
 class QuietListener : public rc::detail::TestListener {
@@ -114,18 +141,36 @@ struct Search {
   Clock::time_point shrink_start{};
   ExploreSchedule minimal;
   CaseRun minimal_run;
+  std::vector<CaseEntry> runs;     // every run made, for explore's report
+  std::vector<std::string> undecided;  // "case 3/50 (cases/case-3): no_overshoot"
 };
+
+std::string outcome_text(const CaseRun& run) {
+  switch (run.result) {
+    case CaseResult::pass: return "pass";
+    case CaseResult::fail: return "FAIL (" + run.failing + ")";
+    case CaseResult::unknown: return "undecided (unknown: " + run.failing + ")";
+    case CaseResult::cannot_run: return "could not run";
+  }
+  return "?";
+}
 
 void check_case(Search& s, const ExploreSchedule& schedule) {
   if (s.aborted || (s.shrinking && s.shrink_runs >= s.options.max_shrinks)) return;
   const auto started = Clock::now();
-  const CaseRun run = s.runner.run(schedule);
+  const CaseRun run = s.runner.run(schedule, s.shrinking);
   if (!run.cached) {
     const std::string label = s.shrinking ? "shrink " + std::to_string(++s.shrink_runs)
                                           : "case " + std::to_string(++s.summary.cases_run) + "/" + std::to_string(s.options.cases);
-    std::cout << label << ": " << describe_schedule(schedule) << " -> "
-              << (run.result == CaseResult::pass ? "pass" : run.result == CaseResult::fail ? "FAIL (" + run.failing + ")" : "could not run")
-              << " (" << seconds_since(started) << " s)\n" << std::flush;
+    const double took_s = seconds_since(started);
+    s.runs.push_back({label, run.folder, describe_schedule(schedule), run.result, run.failing, took_s});
+    if (run.result == CaseResult::unknown && !s.shrinking) {
+      ++s.summary.cases_unknown;
+      s.undecided.push_back(label + " (" + run.folder + "): " + run.failing);
+    }
+    if (!s.options.quiet)
+      std::cout << label << ": " << describe_schedule(schedule) << " -> " << outcome_text(run) << " (" << format_one_decimal(took_s)
+                << " s, " << run.folder << ")\n" << std::flush;
   }
   if (run.result == CaseResult::cannot_run && !s.shrinking) {
     s.aborted = true;
@@ -153,7 +198,8 @@ std::string explore_command(const ExploreOptions& o, std::uint64_t seed) {
   if (o.target) cmd += " --target " + shell_quote(*o.target);
   for (std::size_t i = 0; i < o.signals.size(); ++i) cmd += (i ? "," : " --signals ") + signal_name(o.signals[i]);
   return cmd + " --cases " + std::to_string(o.cases) + " --seed " + std::to_string(seed) + " --max-faults " +
-         std::to_string(o.max_faults) + " --workers " + std::to_string(o.workers);
+         std::to_string(o.max_faults) + " --workers " + std::to_string(o.workers) +
+         (o.port ? " --port " + std::to_string(o.port) : "");
 }
 
 void report_counterexample(const ExploreOptions& o, const Search& s, const ExploreCase& base, std::uint64_t seed,
@@ -165,10 +211,27 @@ void report_counterexample(const ExploreOptions& o, const Search& s, const Explo
       << schedule_yaml(s.minimal, base, "Minimal counterexample found by `" + explore_command(o, seed) +
                                             "`: " + summary.schedule + "; failing: " + s.minimal_run.failing);
   std::cout << "\ncounterexample (after " << summary.cases_run << " case(s); shrinking: " << summary.shrink_tries
-            << " run(s), " << summary.shrinks_accepted << " still failing, " << summary.shrink_s << " s shrinking):\n  "
+            << " run(s), " << summary.shrinks_accepted << " still failing, " << format_one_decimal(summary.shrink_s) << " s shrinking):\n  "
             << summary.schedule << "\n  failing: " << s.minimal_run.failing << "\n  scenario: " << summary.counterexample
             << "\nreproduce:\n  " << o.program << " run " << summary.counterexample << "\n  " << explore_command(o, seed)
             << "\n";
+}
+
+
+// Loads rapidcheck's configuration with stderr silenced: it announces "Using configuration: seed=…"
+// with a seed explore does not use (the TestParams it is given carry the seed).
+void load_rapidcheck_configuration_quietly() {
+  std::streambuf* saved = std::cerr.rdbuf(nullptr);
+  rc::detail::configuration();
+  std::cerr.rdbuf(saved);
+}
+
+void write_explore_report(const ExploreOptions& o, const Search& search, std::uint64_t seed, const ExploreSummary& summary) {
+  const ExploreReport report{explore_command(o, seed), search.runs, summary};
+  std::string error;
+  if (!write_report_file(summary.report_dir, "report.md", render_explore_markdown(report), &error) ||
+      !write_report_file(summary.report_dir, "junit.xml", render_explore_junit(report), &error))
+    std::cerr << "forkcheck: " << error << "\n";
 }
 
 }  // namespace
@@ -187,42 +250,54 @@ ExploreSummary explore(const ExploreOptions& o) {
   base.target = o.target.value_or("");
   base.workers = o.workers;
   base.seed = seed;
-  CaseRunner runner(base, summary.report_dir);
+  CaseRunner runner(base, summary.report_dir, o);
   Search search{o, runner, summary};
   rc::detail::TestParams params;
   params.seed = seed;
   params.maxSuccess = o.cases;
   params.maxSize = 100;  // lengths grow with rapidcheck's size; schedule_gen truncates to max_faults
-  std::cout << "forkcheck explore: " << o.cases << " case(s), seed " << seed << ", up to " << o.max_faults
-            << " fault(s), N=" << o.workers << ", report " << summary.report_dir << "\n";
+  if (!o.quiet)
+    std::cout << "forkcheck explore: " << o.cases << " case(s), seed " << seed << ", up to " << o.max_faults
+              << " fault(s), N=" << o.workers << ", report " << summary.report_dir << "\n";
   const auto started = Clock::now();
   QuietListener listener;
   rc::detail::TestMetadata metadata;
   metadata.id = metadata.description = "explore";
-  // rapidcheck prints its configuration when it first loads it: make it print the seed in use.
-  const std::string rc_params = "seed=" + std::to_string(seed);
-  ::setenv("RC_PARAMS", rc_params.c_str(), 0);
+  load_rapidcheck_configuration_quietly();
   const auto result = rc::detail::checkTestable(
       [&] { check_case(search, *schedule_gen(o.workers, o.max_faults, o.signals)); }, metadata, params, listener);
   const double total_s = seconds_since(started);
   summary.shrink_tries = search.shrink_runs;
   summary.shrink_s = search.shrinking ? seconds_since(search.shrink_start) : 0;
   summary.cases_s = total_s - summary.shrink_s;
- std::cout << "cases: " << summary.cases_run << " distinct schedule(s) run (rapidcheck repeats are not rerun) in " << summary.cases_s << " s ("
-            << (summary.cases_s > 0 ? summary.cases_run * 60 / summary.cases_s : 0) << " cases/minute)\n";
-  if (search.aborted) return summary;
+  std::cout << "cases: " << summary.cases_run << " distinct schedule(s) run (rapidcheck repeats are not rerun) in "
+            << format_one_decimal(summary.cases_s) << " s ("
+            << format_one_decimal(summary.cases_s > 0 ? summary.cases_run * 60 / summary.cases_s : 0) << " cases/minute)\n";
+  if (search.aborted) {
+    write_explore_report(o, search, seed, summary);
+    return summary;
+  }
   if (result.template is<rc::detail::SuccessResult>()) {
-    summary.code = ExitCode::ok;
-    std::cout << "every case kept every property\n";
+    if (summary.cases_unknown > 0) {
+      summary.code = ExitCode::undecided;
+      std::cout << summary.cases_unknown << " case(s) undecided (no property failed, one was unknown):\n";
+      for (const std::string& u : search.undecided) std::cout << "  " << u << "\n";
+    } else {
+      summary.code = ExitCode::ok;
+      std::cout << "every case kept every property\n";
+    }
+    write_explore_report(o, search, seed, summary);
     return summary;
   }
   if (!search.shrinking) {
     rc::detail::printResultMessage(result, std::cerr);
     std::cerr << "\nforkcheck: explore: rapidcheck did not complete\n";
+    write_explore_report(o, search, seed, summary);
     return summary;
   }
   summary.code = ExitCode::violated;
   report_counterexample(o, search, base, seed, summary);
+  write_explore_report(o, search, seed, summary);
   return summary;
 }
 

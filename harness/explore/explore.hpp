@@ -20,14 +20,18 @@ struct ExploreOptions {
   int workers = 3;                    // N
   std::vector<int> signals{9, 15};    // what a fault may send (SIGKILL, SIGTERM); shrinks towards the first
   int max_shrinks = 60;               // shrink candidates run at most; later ones count as passing
-  std::optional<std::string> report_dir;  // default: reports/explore/<time>
+  int port = 0;                       // every case's port; 0: a free one each time
+  bool quiet = false;                 // print nothing but the outcome
+  std::optional<std::string> report_dir;  // default: reports/runs/<time>-explore
   std::string program = "forkcheck";  // argv[0], for the reproduce commands
 };
 
-// What the run found, for callers and tests (explore() prints the same).
+// What the run found, for callers and tests (explore() prints the same). Exit status: 0 every case
+// passed, 1 a counterexample, 2 a case could not be run, 3 no case failed but one was undecided.
 struct ExploreSummary {
   ExitCode code = ExitCode::cannot_run;
   int cases_run = 0;             // generated cases run (before any shrinking)
+  int cases_unknown = 0;         // of those, the undecided ones (no property failed, one unknown)
   int shrink_tries = 0;          // shrink candidates run against the target (repeats are not rerun)
   int shrinks_accepted = 0;      // of those, the ones that still failed: the shrink steps taken
   double cases_s = 0, shrink_s = 0;  // wall time generating / shrinking

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ class FaultDriver {
   bool empty() const { return plan_.empty(); }
   // From the load's start: when the last occurrence fires or the last storm ends.
   mono_ns last_offset_ns() const;
+  // From the load's start: when the next planned fault fires; empty when none is left.
+  std::optional<mono_ns> next_offset_ns() const {
+    return next_ < plan_.size() ? std::optional<mono_ns>(plan_[next_].offset_ns) : std::nullopt;
+  }
   // Fires what is due at `now` and the storms' kills; appends one record per fault or storm kill.
   void fire_due(mono_ns load_start_ns, mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out);
 

@@ -99,7 +99,7 @@ std::optional<int> read_workers(const Reader& r, const YAML::Node& n) {
   if (n.IsScalar() && n.Scalar() == "auto") return std::nullopt;
   int v = 0;
   if (!n.IsScalar() || !YAML::convert<int>::decode(n, v)) r.fail(n, "workers", "expected an integer or 'auto'");
-  if (v < 1 || v > 4096) r.fail(n, "workers", "must be between 1 and 4096, or 'auto'");
+  if (v < 1 || v > kMaxWorkers) r.fail(n, "workers", "must be between 1 and " + std::to_string(kMaxWorkers) + ", or 'auto'");
   return v;
 }
 

@@ -61,6 +61,9 @@ struct FaultSpec {
   WireFuzzSpec wire;     // wire_fuzz only
 };
 
+// N's one limit, for the scenario's `workers` and every command's --workers.
+inline constexpr int kMaxWorkers = 1024;
+
 struct Scenario {
   std::string name;
   std::string description;

@@ -158,7 +158,12 @@ std::string render_table_header_text() {
          pad("Listening", 14) + "Notes\n";
 }
 
-std::string render_row_text(const TableRow& row, mono_ns launch_ns) {
+std::string_view match_mark(const TableRow& row, bool judged) {
+  if (!judged) return "";
+  return row.mismatch() ? "✗" : "✓";
+}
+
+std::string render_row_text(const TableRow& row, mono_ns launch_ns, bool judged) {
   char t[32] = "—";
   if (row.t_ns) std::snprintf(t, sizeof t, "%.1f", ns_to_ms(*row.t_ns - launch_ns));
   std::string workers = row.workers ? std::to_string(*row.workers) : "—";
@@ -166,7 +171,7 @@ std::string render_row_text(const TableRow& row, mono_ns launch_ns) {
   if (!row.workers || *row.workers != row.expected_workers) workers += " (exp " + std::to_string(row.expected_workers) + ")";
   if (!row.listening || *row.listening != row.expected_listening)
     listening += std::string(" (exp ") + (row.expected_listening ? "Yes" : "No") + ")";
-  const std::string mark = row.mismatch() ? "✗ " : "";
+  const std::string mark = judged && row.mismatch() ? "✗ " : "";
   return pad(std::to_string(row.step), 5) + pad(t, 10) + pad(row.action, 29) + pad(std::string(to_string(row.process)), 19) +
          pad(workers, 12) + pad(listening, 14) + mark + row.notes + "\n";
 }

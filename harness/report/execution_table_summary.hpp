@@ -39,9 +39,13 @@ struct KeyMoment {
 };
 std::vector<KeyMoment> key_moments(const History& h, const ExecutionTable& table);
 
+// A row is judged (marked ✓ or ✗) only when the scenario is the walkthrough, whose table is the
+// expectation, and only once the run is over; otherwise the mark is empty.
+std::string_view match_mark(const TableRow& row, bool judged);
+
 // Plain-text rendering for live stdout, aligned columns. The header once, then one line per row;
-// each string ends with a newline.
+// each string ends with a newline. `judged`: a mismatching row carries ✗ (see match_mark).
 std::string render_table_header_text();
-std::string render_row_text(const TableRow& row, mono_ns launch_ns);
+std::string render_row_text(const TableRow& row, mono_ns launch_ns, bool judged);
 
 }  // namespace forkcheck::harness

@@ -25,6 +25,32 @@ std::string safe_name(const std::string& name) {
   return out.empty() ? "run" : out;
 }
 
+// An existing directory is usable when it is empty or forkcheck's own (then it is emptied).
+bool claim_existing_dir(const fs::path& dir, std::string* error) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  if (!fs::is_directory(dir, ec)) {
+    if (error) *error = "report directory " + dir.string() + " exists and is not a directory";
+    return false;
+  }
+  if (fs::is_empty(dir, ec)) return true;
+  if (!fs::exists(dir / kReportMarker, ec)) {
+    if (error)
+      *error = "report directory " + dir.string() + " is not empty and was not made by forkcheck (no " +
+               kReportMarker + "): give a new or empty directory";
+    return false;
+  }
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename() == kReportMarker) continue;
+    fs::remove_all(entry.path(), ec);
+    if (ec) {
+      if (error) *error = "cannot clear " + entry.path().string() + " in the report directory: " + ec.message();
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string> prepare_report_dir(const std::optional<std::string>& requested,
@@ -38,8 +64,10 @@ std::optional<std::string> prepare_report_dir(const std::optional<std::string>& 
     for (int i = 2; fs::exists(dir) && i < 1000; ++i)
       dir = runs / (timestamp() + "-" + safe_name(scenario_name) + "-" + std::to_string(i));
   }
+  if (!claim_existing_dir(dir, error)) return std::nullopt;
   std::error_code ec;
   fs::create_directories(dir, ec);
+  if (!ec) std::ofstream(dir / kReportMarker) << "made by forkcheck: emptied when a run reuses this directory\n";
   if (ec) {
     if (error) *error = "cannot create report directory " + dir.string() + ": " + ec.message();
     return std::nullopt;

@@ -102,7 +102,7 @@ nlohmann::json scenario_to_json(const Scenario& s) {
 
 nlohmann::json report_to_json(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
                               const ReportMeta& meta) {
-  const ReportModel m = build_report_model(h, s, results);
+  const ReportModel m = build_report_model(h, s, results, meta);
   json properties = json::array();
   for (const auto& r : results)
     properties.push_back({{"name", to_string(r.property)}, {"verdict", to_string(r.verdict)},
@@ -111,7 +111,7 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
                  {"forkcheck_version", meta.forkcheck_version},
                  {"command", meta.command_line},
                  {"report_dir", meta.report_dir},
-                 {"verdict", to_string(m.overall)},
+                 {"verdict", meta.interrupted.empty() ? std::string(to_string(m.overall)) : "interrupted"},
                  {"exit_code", to_int(m.exit_code)},
                  {"scenario", scenario_to_json(s)},
                  {"properties", properties},
@@ -121,6 +121,7 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
                  {"recoveries", recoveries_to_json(m)},
                  {"history", history_to_json(h)}};
   if (fuzzes_wire(s) || !h.wire_inputs.empty()) report["wire_fuzz"] = wire_fuzz_to_json(h);
+  if (!meta.interrupted.empty()) report["interrupted"] = meta.interrupted;
   return report;
 }
 

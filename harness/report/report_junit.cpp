@@ -25,6 +25,11 @@ void write_case(std::ostream& o, const std::string& classname, const PropertyRes
 
 }  // namespace
 
+void write_error_case(std::ostream& o, const std::string& classname, const std::string& type, const std::string& reason) {
+  o << "  <testcase name=\"run\" classname=\"" << xml_escape(classname) << "\">\n    <error message=\""
+    << xml_escape(reason) << "\" type=\"" << xml_escape(type) << "\">" << xml_escape(reason) << "</error>\n  </testcase>\n";
+}
+
 std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -51,14 +56,17 @@ std::string render_junit_report(const History& h, const Scenario& s, const std::
   const std::string classname = "forkcheck." + s.name;
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  o << "<testsuite name=\"" << xml_escape(classname) << "\" tests=\"" << results.size() << "\" failures=\""
-    << count(Verdict::fail) << "\" errors=\"" << count(Verdict::unknown) << "\" skipped=\"0\">\n";
+  const bool interrupted = !meta.interrupted.empty();
+  o << "<testsuite name=\"" << xml_escape(classname) << "\" tests=\"" << results.size() + (interrupted ? 1 : 0)
+    << "\" failures=\"" << count(Verdict::fail) << "\" errors=\"" << count(Verdict::unknown) + (interrupted ? 1 : 0)
+    << "\" skipped=\"0\">\n";
   o << "  <properties>\n";
   o << "    <property name=\"scenario\" value=\"" << xml_escape(s.source_path) << "\"/>\n";
   o << "    <property name=\"target\" value=\"" << xml_escape(h.target.command) << "\"/>\n";
   o << "    <property name=\"seed\" value=\"" << s.seed << "\"/>\n";
   o << "    <property name=\"command\" value=\"" << xml_escape(meta.command_line) << "\"/>\n";
   o << "  </properties>\n";
+  if (interrupted) write_error_case(o, classname, "interrupted", meta.interrupted);
   for (const auto& r : results) write_case(o, classname, r);
   o << "</testsuite>\n";
   return o.str();

@@ -1,7 +1,8 @@
 #pragma once
 // junit.xml: one <testsuite> per run, one <testcase> per checked property, named by the property's
 // stable string. fail -> <failure>, unknown -> <error> (not <skipped>: an undecided property makes
-// forkcheck exit 2, and a skip would show green on most CI dashboards). Evidence is the element text.
+// forkcheck exit 3, and a skip would show green on most CI dashboards). Evidence is the element text.
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@ namespace forkcheck::harness {
 
 std::string render_junit_report(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
                                 const ReportMeta& meta);
+
+// One <testcase name="run"> holding an <error> of `type` ("setup", "interrupted") with the reason:
+// what CI shows for a run that could not be made or was stopped early.
+void write_error_case(std::ostream& o, const std::string& classname, const std::string& type, const std::string& reason);
 
 // XML text/attribute escaping (&, <, >, ", '); control characters other than tab/newline dropped.
 std::string xml_escape(std::string_view text);

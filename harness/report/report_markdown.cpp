@@ -21,10 +21,14 @@ std::string cell(std::string text) {
 
 std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "Yes" : "No") : "—"; }
 
-void write_header(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
+void write_header(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m, const ReportMeta& meta) {
   o << "# forkcheck report: " << s.name << "\n\n";
   if (!s.description.empty()) o << s.description << "\n\n";
-  o << "- Verdict: **" << to_string(m.overall) << "** (exit " << to_int(m.exit_code) << ")\n";
+  if (!meta.interrupted.empty())
+    o << "- Verdict: **interrupted** (exit " << to_int(m.exit_code) << "): " << meta.interrupted
+      << ". This report is partial: the verdicts below judge only what was observed before the run stopped.\n";
+  else
+    o << "- Verdict: **" << to_string(m.overall) << "** (exit " << to_int(m.exit_code) << ")\n";
   o << "- Scenario: `" << s.source_path << "`, seed " << s.seed << "\n";
   o << "- Target: `" << h.target.command << "` (primary pid " << h.target.primary_pid << "), N = " << h.target.workers
     << ", port " << h.target.port << "\n";
@@ -32,7 +36,7 @@ void write_header(std::ostream& o, const History& h, const Scenario& s, const Re
     << "observer source `" << (h.target.observer_source.empty() ? "unknown" : h.target.observer_source) << "`\n\n";
 }
 
-void write_table(std::ostream& o, const ReportModel& m) {
+void write_table(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   o << "## Execution table\n\n";
   o << "| Step | Time (ms) | Action | Process Type | Workers Count | Server Listening | Notes | Expected | Match |\n";
   o << "|---:|---:|---|---|---:|---|---|---|:---:|\n";
@@ -40,11 +44,14 @@ void write_table(std::ostream& o, const ReportModel& m) {
     o << "| " << r.step << " | " << (r.t_ns ? format_ns_as_ms(*r.t_ns - m.table.launch_ns) : "—") << " | "
       << cell(r.action) << " | " << to_string(r.process) << " | " << (r.workers ? std::to_string(*r.workers) : "—")
       << " | " << yes_no(r.listening) << " | " << cell(r.notes) << " | " << r.expected_workers << ", "
-      << (r.expected_listening ? "Yes" : "No") << " | " << (r.mismatch() ? "✗" : "✓") << " |\n";
+      << (r.expected_listening ? "Yes" : "No") << " | " << match_mark(r, s.walkthrough) << " |\n";
   }
   o << "\nTimes are milliseconds since the target's launch; Expected is the walkthrough's Workers Count and "
        "Server Listening for N = "
-    << m.table.n << ".\n\n";
+    << m.table.n << (s.walkthrough ? "" : "; Match is not judged: this scenario is not the walkthrough") << ".";
+  if (h.load_start_ns > 0)
+    o << " The load (and each fault's `at_s`) starts at " << format_ns_as_ms(h.load_start_ns - m.table.launch_ns) << " ms.";
+  o << "\n\n";
 }
 
 void write_tracker(std::ostream& o, const ReportModel& m) {
@@ -118,10 +125,10 @@ void write_recoveries(std::ostream& o, const History& h, const ReportModel& m) {
 
 std::string render_markdown_report(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
                                    const ReportMeta& meta) {
-  const ReportModel m = build_report_model(h, s, results);
+  const ReportModel m = build_report_model(h, s, results, meta);
   std::ostringstream o;
-  write_header(o, h, s, m);
-  write_table(o, m);
+  write_header(o, h, s, m, meta);
+  write_table(o, h, s, m);
   write_tracker(o, m);
   write_properties(o, results);
   write_load(o, h, m);

@@ -6,7 +6,8 @@
 
 namespace forkcheck::harness {
 
-ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results) {
+ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
+                               const ReportMeta& meta) {
   ReportModel m;
   m.table = build_execution_table(h, s, /*run_over=*/true);
   m.tracker = build_variable_tracker(m.table);
@@ -21,14 +22,17 @@ ReportModel build_report_model(const History& h, const Scenario& s, const std::v
   m.overall = m.exit_code == ExitCode::ok ? Verdict::pass
               : m.exit_code == ExitCode::violated ? Verdict::fail
                                                   : Verdict::unknown;
+  if (!meta.interrupted.empty()) m.exit_code = ExitCode::interrupted;
   return m;
 }
 
-std::string format_ms(double ms) {
+std::string format_one_decimal(double value) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.1f", ms);
+  std::snprintf(buf, sizeof buf, "%.1f", value);
   return buf;
 }
+
+std::string format_ms(double ms) { return format_one_decimal(ms); }
 
 std::string format_ns_as_ms(mono_ns ns) { return format_ms(ns_to_ms(ns)); }
 

@@ -17,6 +17,9 @@ struct ReportMeta {
   std::string command_line;       // the exact command that reproduces the run (seed included)
   std::string report_dir;         // where the caller writes the files
   std::string forkcheck_version;  // e.g. "0.1.0"
+  // Non-empty when SIGINT/SIGTERM stopped the run early (what and when): the report is partial,
+  // its verdicts judge only what was observed before, and the exit status is 130.
+  std::string interrupted;
 };
 
 struct ReportModel {
@@ -30,9 +33,11 @@ struct ReportModel {
   Verdict overall = Verdict::unknown;     // fail if any fail, else unknown if any unknown, else pass
 };
 
-ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results);
+ReportModel build_report_model(const History& h, const Scenario& s, const std::vector<PropertyResult>& results,
+                               const ReportMeta& meta = {});
 
-// "12.3" (one decimal), the way every report prints milliseconds.
+// "12.3" (one decimal), the way every report prints milliseconds (and seconds).
+std::string format_one_decimal(double value);
 std::string format_ms(double ms);
 std::string format_ns_as_ms(mono_ns ns);
 

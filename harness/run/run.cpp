@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -24,6 +26,8 @@
 #include "harness/report/report_json.hpp"
 #include "harness/report/report_junit.hpp"
 #include "harness/report/report_markdown.hpp"
+#include "harness/report/report_console.hpp"
+#include "harness/report/report_setup_error.hpp"
 #include "harness/run/run_api.hpp"
 #include "harness/run/run_setup.hpp"
 #include "harness/wire/wire_fuzz.hpp"
@@ -34,25 +38,32 @@ namespace {
 constexpr mono_ns kTick = ms_to_ns(2);
 constexpr int kOrphanGraceMs = 500;  // how long a worker may outlive its stopped primary
 constexpr mono_ns kDeathConfirmTimeout = ms_to_ns(2000);
+// Fewer than N workers, and none forked for this long after the target listens: it will not fork
+// more (it hard-codes its count, or ignores {workers}); say so instead of judging a wrong cluster.
+constexpr mono_ns kWorkerCountSettled = ms_to_ns(2000);
 
 // The whole run's mutable state. Each phase is one method, called in order by run_scenario.
 class Run {
  public:
   Run(RunSetup setup, Target target, Observer& observer)
       : setup_(std::move(setup)), target_(std::move(target)), observer_(observer),
-        events_(setup_.events_path) {}
+        events_(setup_.events_path), console_(std::cout, !setup_.options.quiet, ::isatty(STDOUT_FILENO) == 1) {}
 
   ExitCode wait_until_serving();
   ExitCode drive_load_and_faults();
   void stop_target();
   ExitCode finish(bool print);
   std::vector<PropertyResult> results() const { return results_; }
+  const std::string& setup_error() const { return setup_error_; }
 
  private:
   bool interrupted();
+  ExitCode cannot_serve(const std::string& reason);
+  ExitCode wait_for_workers(mono_ns deadline);
   void collect();
   void fire_due_faults(mono_ns now);
-  void print_new_rows(bool run_over);
+  void print_new_rows();
+  void print_status(mono_ns now);
   History snapshot() const;
   void stop_wire_fuzz();
 
@@ -66,9 +77,11 @@ class Run {
   std::vector<PropertyResult> results_;
   std::unique_ptr<LoadGenerator> load_;
   std::unique_ptr<WireFuzzer> wire_fuzz_;  // the wire_fuzz faults, sent from a thread of its own
-  std::size_t rows_printed_ = 0;
+  RunConsole console_;
   std::size_t table_signature_ = 0;
-  bool header_printed_ = false;
+  std::size_t requests_ok_ = 0, requests_failed_ = 0;
+  std::string setup_error_;   // why the target could not serve (for the error report)
+  std::string interrupted_;   // what stopped the run early, for the partial report
 
  public:
   void begin() {
@@ -87,31 +100,61 @@ bool Run::interrupted() {
   if (!setup_.signals) return false;
   signalfd_siginfo info{};
   if (::read(setup_.signals.get(), &info, sizeof info) != sizeof info) return false;
-  std::cerr << "forkcheck: interrupted by signal " << info.ssi_signo << "; stopping the target\n";
+  interrupted_ = signal_name(static_cast<int>(info.ssi_signo)) + " " +
+                 format_one_decimal(ns_to_ms(monotonic_ns() - target_.launch_ns()) / 1e3) + " s after the launch";
+  console_.clear_status();
+  std::cerr << "forkcheck: interrupted by " << interrupted_ << "; stopping the target and writing a partial report\n";
   return true;
+}
+
+ExitCode Run::cannot_serve(const std::string& reason) {
+  setup_error_ = reason;
+  std::cerr << "forkcheck: " << reason << "\n" << indent_tail(read_tail(target_.log_path()));
+  return ExitCode::cannot_run;
 }
 
 ExitCode Run::wait_until_serving() {
   const mono_ns deadline = monotonic_ns() + seconds_to_ns(setup_.scenario.start_timeout_s);
   for (;;) {
-    if (interrupted()) return ExitCode::cannot_run;
+    if (interrupted()) return ExitCode::interrupted;
     if (port_accepts(setup_.port)) break;
-    if (target_.primary_exited()) {
-      std::cerr << "forkcheck: target exited before listening on port " << setup_.port << ": "
-                << history_.target.command << "\n" << indent_tail(read_tail(target_.log_path()));
-      return ExitCode::cannot_run;
-    }
+    if (target_.primary_exited())
+      return cannot_serve("target exited before listening on port " + std::to_string(setup_.port) + ": " +
+                          history_.target.command);
     if (monotonic_ns() >= deadline) {
-      std::cerr << "forkcheck: target did not listen on 127.0.0.1:" << setup_.port << " within "
-                << setup_.scenario.start_timeout_s << " s: " << history_.target.command << "\n"
-                << indent_tail(read_tail(target_.log_path()));
-      return ExitCode::cannot_run;
+      char within[32];
+      std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
+      return cannot_serve("target did not listen on 127.0.0.1:" + std::to_string(setup_.port) + " within " + within +
+                          " s: " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   history_.target.listening_ns = monotonic_ns();
-  // Start-up is not a fault: give the target its start timeout to fork all N workers.
-  observer_.wait_for_live_count(setup_.workers, deadline);
+  return wait_for_workers(deadline);
+}
+
+// Start-up is not a fault: the target has its start timeout to fork all N workers. A count that
+// stops short of N for kWorkerCountSettled is diagnosed at once.
+ExitCode Run::wait_for_workers(mono_ns deadline) {
+  int seen = observer_.live_count();
+  mono_ns changed_ns = monotonic_ns();
+  for (mono_ns now = changed_ns; seen < setup_.workers; now = monotonic_ns()) {
+    if (interrupted()) return ExitCode::interrupted;
+    if (const int live = observer_.live_count(); live != seen) {
+      seen = live;
+      changed_ns = now;
+      continue;
+    }
+    if (now >= deadline || now - changed_ns >= kWorkerCountSettled) {
+      const bool passes_workers = setup_.scenario.target.empty() ||
+                                  setup_.scenario.target.find("{workers}") != std::string::npos;
+      return cannot_serve("only " + std::to_string(seen) + " of " + std::to_string(setup_.workers) +
+                          " workers appeared (none more within " + format_ms(ns_to_ms(now - changed_ns)) +
+                          " ms)" + (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
+                          ": " + history_.target.command);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   return ExitCode::ok;
 }
 
@@ -121,6 +164,7 @@ ExitCode Run::drive_load_and_faults() {
   std::string fuzz_error;
   wire_fuzz_ = WireFuzzer::create(s, s.seed, static_cast<std::uint16_t>(setup_.port), &fuzz_error);
   if (!wire_fuzz_) {
+    setup_error_ = fuzz_error;
     std::cerr << "forkcheck: " << fuzz_error << "\n";
     return ExitCode::cannot_run;
   }
@@ -133,9 +177,11 @@ ExitCode Run::drive_load_and_faults() {
     length = std::max(length, faults_->last_offset_ns() + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
   history_.load_start_ns = monotonic_ns();
   const mono_ns end = history_.load_start_ns + length;
-  load_ = std::make_unique<LoadGenerator>(s.load, "127.0.0.1", setup_.port);
+  load_ = std::make_unique<LoadGenerator>(s.load, "127.0.0.1", setup_.port, s.load.expected_body);
   load_->start(history_.load_start_ns, end);
   wire_fuzz_->start(history_.load_start_ns);
+  console_.line("load started " + format_ns_as_ms(history_.load_start_ns - target_.launch_ns()) +
+                " ms after the launch (fault times count from here)");
   bool aborted = false;
   for (mono_ns now = monotonic_ns(); now < end; now = monotonic_ns()) {
     if (interrupted()) {
@@ -144,7 +190,8 @@ ExitCode Run::drive_load_and_faults() {
     }
     collect();
     fire_due_faults(now);
-    print_new_rows(false);
+    print_new_rows();
+    print_status(now);
     std::this_thread::sleep_for(std::chrono::nanoseconds(kTick));
   }
   if (aborted) load_->stop();
@@ -152,7 +199,7 @@ ExitCode Run::drive_load_and_faults() {
   stop_wire_fuzz();
   history_.load_end_ns = monotonic_ns();
   collect();
-  return aborted ? ExitCode::cannot_run : ExitCode::ok;
+  return aborted ? ExitCode::interrupted : ExitCode::ok;
 }
 
 // The fuzzer's records join the history once its thread is done.
@@ -165,6 +212,7 @@ void Run::stop_wire_fuzz() {
 
 void Run::collect() {
   for (RequestRecord& r : load_ ? load_->drain_records() : std::vector<RequestRecord>{}) {
+    (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += r.probe ? 0 : 1;
     if (r.error == RequestError::ok && r.worker_pid > 0) {
       auto [it, fresh] = served_at_.emplace(r.worker_pid, r.end_ns);
       if (!fresh) it->second = std::min(it->second, r.end_ns);
@@ -180,7 +228,7 @@ void Run::fire_due_faults(mono_ns now) {
   for (std::size_t i = before; i < history_.faults.size(); ++i) {
     const FaultRecord& rec = history_.faults[i];
     if (!rec.death_seen_ns && (rec.kind == FaultKind::kill_worker || rec.kind == FaultKind::kill_all))
-      std::cerr << "forkcheck: fault " << i + 1 << " (" << to_string(rec.kind)
+      console_.clear_status(), std::cerr << "forkcheck: fault " << i + 1 << " (" << to_string(rec.kind)
                 << ") did not happen: " << rec.note << "\n";
   }
 }
@@ -193,22 +241,37 @@ History Run::snapshot() const {
   return h;
 }
 
-void Run::print_new_rows(bool run_over) {
+void Run::print_new_rows() {
   if (setup_.options.quiet) return;
   // Rebuilding the table copies the history: do it only when something it depends on changed.
   const std::size_t signature = observer_.workers().size() * 1'000'003 + served_at_.size() * 1009 +
                                 history_.faults.size() * 31 + history_.events.size() +
-                                (history_.requests.empty() ? 0 : 7) + (run_over ? 1 : 0);
-  if (signature == table_signature_ && rows_printed_ > 0) return;
+                                (history_.requests.empty() ? 0 : 7);
+  if (signature == table_signature_) return;
   table_signature_ = signature;
-  const ExecutionTable table = build_execution_table(snapshot(), setup_.scenario, run_over);
-  if (!header_printed_) {
-    std::cout << render_table_header_text();
-    header_printed_ = true;
+  console_.print_new_rows(build_execution_table(snapshot(), setup_.scenario, /*run_over=*/false));
+}
+
+void Run::print_status(mono_ns now) {
+  if (setup_.options.quiet) return;
+  if (!console_.status_due(now)) {
+    console_.status(now, {});  // starts the interval on the first call; prints nothing
+    return;
   }
-  for (; rows_printed_ < table.rows.size(); ++rows_printed_)
-    std::cout << render_row_text(table.rows[rows_printed_], table.launch_ns);
-  std::cout.flush();
+  RunStatus st;
+  st.elapsed_s = ns_to_ms(now - history_.load_start_ns) / 1e3;
+  st.requests_ok = requests_ok_;
+  st.requests_failed = requests_failed_;
+  st.n = setup_.workers;
+  for (pid_t pid : observer_.live_workers()) {
+    ++st.live;
+    const bool ready = served_at_.count(pid) > 0 ||
+                       std::any_of(history_.events.begin(), history_.events.end(),
+                                   [pid](const Event& e) { return e.kind == EventKind::ready && e.pid == pid; });
+    st.ready += ready ? 1 : 0;
+  }
+  if (const auto next = faults_->next_offset_ns()) st.next_fault_s = ns_to_ms(*next) / 1e3;
+  console_.status(now, st);
 }
 
 void Run::stop_target() {
@@ -225,11 +288,12 @@ void Run::stop_target() {
 }
 
 ExitCode Run::finish(bool print) {
-  print_new_rows(true);
   const History h = snapshot();
+  if (!setup_.options.quiet)
+    console_.print_final_rows(build_execution_table(h, setup_.scenario, /*run_over=*/true), setup_.scenario.walkthrough);
   results_ = check(h, setup_.scenario);
   const std::vector<PropertyResult>& results = results_;
-  ReportMeta meta{setup_.options.reproduce_command, setup_.report_dir, FORKCHECK_VERSION};
+  ReportMeta meta{setup_.reproduce_command, setup_.report_dir, FORKCHECK_VERSION, interrupted_};
   std::string error;
   const bool written =
       (!wire_fuzz_ || save_crash_inputs(*wire_fuzz_, h, setup_.report_dir, &error)) &&
@@ -238,14 +302,27 @@ ExitCode Run::finish(bool print) {
       write_report_file(setup_.report_dir, "report.json", render_json_report(h, setup_.scenario, results, meta), &error) &&
       write_report_file(setup_.report_dir, "junit.xml", render_junit_report(h, setup_.scenario, results, meta), &error);
   if (print) {
+    if (!setup_.options.quiet) std::cout << "\n";
     print_verdicts(std::cout, results);
-    std::cout << "report: " << setup_.report_dir << "/report.md\n";
+    if (!interrupted_.empty()) std::cout << "INTERRUPTED (" << interrupted_ << "): the verdicts above judge a partial run\n";
+    if (!setup_.options.quiet) std::cout << "report: " << setup_.report_dir << "/report.md\n";
   }
   if (!written) {
     std::cerr << "forkcheck: " << error << "\n";
     return ExitCode::cannot_run;
   }
-  return exit_code_for(results);
+  return interrupted_.empty() ? exit_code_for(results) : ExitCode::interrupted;
+}
+
+// A run that could not be made once its report directory existed still leaves report.md,
+// report.json and junit.xml saying why, so CI finds an error where it looks for results.
+ExitCode could_not_run(const SetupFailure& f, const ReportMeta& meta) {
+  std::string error;
+  const bool written = write_report_file(meta.report_dir, "report.md", render_setup_error_markdown(f, meta), &error) &&
+                       write_report_file(meta.report_dir, "report.json", render_setup_error_json(f, meta), &error) &&
+                       write_report_file(meta.report_dir, "junit.xml", render_setup_error_junit(f, meta), &error);
+  if (!written) std::cerr << "forkcheck: " << error << "\n";
+  return ExitCode::cannot_run;
 }
 
 // The run's sequence: prepare, launch, wait until serving, load and faults, stop, check, report.
@@ -258,15 +335,23 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   }
   outcome.report_dir = setup->report_dir;
   outcome.command = setup->command;
+  SetupFailure failure{setup->scenario.name, options.scenario_path, setup->command, setup->command_error};
+  const ReportMeta meta{setup->reproduce_command, setup->report_dir, FORKCHECK_VERSION, {}};
+  if (!failure.reason.empty()) {
+    std::cerr << "forkcheck: " << failure.reason << "\n";
+    return could_not_run(failure, meta);
+  }
   if (!become_subreaper()) std::cerr << "forkcheck: warning: cannot become a child subreaper\n";
   Observer observer;  // before the launch, so the first forks are seen
   // The observer learns the primary's pid as soon as it exists, not after launch's settle wait: the
   // /proc fallback would otherwise stamp the first forks up to that wait late.
   auto launched = launch(setup->command, setup->report_dir + "/target.log", 50,
                          [&observer](pid_t primary) { observer.set_primary(primary); });
-  if (auto* failure = std::get_if<LaunchError>(&launched)) {
-    std::cerr << "forkcheck: target did not start: " << failure->reason << "\n" << indent_tail(failure->output_tail);
-    return ExitCode::cannot_run;
+  if (auto* launch_error = std::get_if<LaunchError>(&launched)) {
+    std::cerr << "forkcheck: target did not start: " << launch_error->reason << "\n"
+              << indent_tail(launch_error->output_tail);
+    failure.reason = "target did not start: " + launch_error->reason;
+    return could_not_run(failure, meta);
   }
   Target target = std::move(std::get<Target>(launched));
   if (!setup->options.quiet)
@@ -278,7 +363,11 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   ExitCode code = run.wait_until_serving();
   if (code == ExitCode::ok) code = run.drive_load_and_faults();
   run.stop_target();
-  if (code != ExitCode::ok) return code;
+  if (code == ExitCode::cannot_run) {
+    failure.reason = run.setup_error();
+    return could_not_run(failure, meta);
+  }
+  // An interrupted run is checked and reported too: partial, and marked as such.
   code = run.finish(print);
   outcome.results = run.results();
   return code;

@@ -16,8 +16,8 @@ struct RunOptions {
   std::optional<int> port;            // 0: a free port
   std::optional<std::uint64_t> seed;
   std::optional<std::string> report_dir;
-  std::string reproduce_command;      // how this run was invoked, for the report
-  bool quiet = false;                 // no live table on stdout
+  std::string program = "forkcheck";  // argv[0], for the reproduce command
+  bool quiet = false;                 // nothing on stdout but the verdicts
 };
 
 // Runs it; prints the live table, verdicts and report path; returns the exit status.

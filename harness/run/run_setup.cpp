@@ -4,6 +4,7 @@
 #include <sys/signalfd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -52,10 +53,19 @@ bool resolve_port(RunSetup& setup, std::string* error) {
   return true;
 }
 
+// A template must pass the port on: without {port} the target listens wherever it likes and the
+// run would wait its whole start timeout on another port.
+bool template_passes_port(const Scenario& s, int port, std::string* error) {
+  if (s.target.empty() || s.target.find("{port}") != std::string::npos) return true;
+  *error = "the target command has no {port}: forkcheck gives the target its port (here " + std::to_string(port) +
+           ") through {port}, e.g. '... --port {port}'; target: " + s.target;
+  return false;
+}
+
 bool resolve_command(RunSetup& setup, std::string* error) {
   std::string templ = setup.scenario.target;
   const bool wants_refcluster = templ.empty() || templ.find("{refcluster}") != std::string::npos;
-  const std::string refcluster = wants_refcluster ? find_refcluster() : std::string();
+  const std::string refcluster = wants_refcluster ? path_from_cwd(find_refcluster()) : std::string();
   if (wants_refcluster && refcluster.empty()) {
     *error = "refcluster not found beside forkcheck, in the build tree or on PATH (or give --target)";
     return false;
@@ -75,6 +85,11 @@ bool resolve_command(RunSetup& setup, std::string* error) {
 std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* error) {
   RunSetup setup;
   setup.options = options;
+  if (std::error_code ec; std::filesystem::is_directory(options.scenario_path, ec)) {
+    *error = options.scenario_path + " is a directory, not a scenario file (a scenario is one YAML file, e.g. " +
+             (std::filesystem::path(options.scenario_path) / "walkthrough.yaml").string() + ")";
+    return std::nullopt;
+  }
   auto parsed = load_scenario_file(options.scenario_path);
   if (auto* bad = std::get_if<ScenarioError>(&parsed)) {
     *error = bad->to_string();
@@ -84,12 +99,26 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* erro
   if (!apply_overrides(options, setup.scenario, error)) return std::nullopt;
   setup.workers = setup.scenario.workers.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   if (!resolve_port(setup, error)) return std::nullopt;
+  if (!template_passes_port(setup.scenario, setup.port, error)) return std::nullopt;
+  setup.reproduce_command = reproduce_command(setup);
   const auto dir = prepare_report_dir(options.report_dir, setup.scenario.name, error);
   if (!dir) return std::nullopt;
   setup.report_dir = *dir;
-  if (!resolve_command(setup, error)) return std::nullopt;
+  // From here on the run has a report directory: an error is reported there, not only on stderr.
+  resolve_command(setup, &setup.command_error);
   setup.signals = block_stop_signals();
   return setup;
+}
+
+std::string reproduce_command(const RunSetup& setup) {
+  const RunOptions& o = setup.options;
+  std::string cmd = shell_word(path_from_cwd(o.program)) + " run " + shell_word(o.scenario_path);
+  if (o.target) cmd += " --target " + shell_quote(*o.target);
+  // The port policy, not the port picked: a free port (0) stays "any free port".
+  const int port_policy = o.port.value_or(setup.scenario.port);
+  return cmd + " --workers " + std::to_string(setup.workers) + " --port " +
+         std::to_string(setup.scenario.port == 0 || port_policy == 0 ? 0 : port_policy) + " --seed " +
+         std::to_string(setup.scenario.seed);
 }
 
 namespace {
@@ -129,7 +158,6 @@ void refine_fault_deaths(History& h) {
 }
 
 void print_verdicts(std::ostream& out, const std::vector<PropertyResult>& results) {
-  out << "\n";
   for (const PropertyResult& r : results) {
     std::string verdict(to_string(r.verdict));
     for (char& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

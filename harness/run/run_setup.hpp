@@ -30,12 +30,19 @@ struct RunSetup {
   std::string events_path;   // refcluster's event feed, empty for black-box targets
   std::string crash_file;    // {crash_file}: <report_dir>/crash_file (created/removed by file faults)
   std::string report_dir;
+  std::string command_error;      // non-empty: the command could not be made (the report says why)
+  std::string reproduce_command;  // every resolved value (N, port policy, seed, target), no --report
   UniqueFd signals;          // signalfd for SIGINT and SIGTERM (blocked in every thread)
 };
 
-// Empty, with a one-line *error, when the run cannot be made (bad scenario, busy port, no target).
+// Empty, with a one-line *error, when the run cannot be made before its report directory exists
+// (bad scenario, busy port, directory refused); later errors are in RunSetup::command_error.
 // Blocks SIGINT/SIGTERM for the calling thread and the threads it starts later.
 std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* error);
+
+// `forkcheck run` with every value this run resolved, so it runs the same on another machine, and
+// without --report, so the replay writes a fresh directory instead of overwriting this evidence.
+std::string reproduce_command(const RunSetup& setup);
 
 // Readiness: a worker is ready from its first served request (black-box) or from refcluster's ready
 // event (white-box), whichever came first.

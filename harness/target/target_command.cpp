@@ -60,6 +60,21 @@ std::string find_refcluster() {
   return {};
 }
 
+std::string path_from_cwd(const std::string& path) {
+  std::error_code ec;
+  if (path.empty() || fs::path(path).is_relative()) return path;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec) return path;
+  const fs::path rel = fs::path(path).lexically_relative(cwd);
+  if (rel.empty() || *rel.begin() == "..") return path;
+  return rel.string();
+}
+
+std::string shell_word(std::string_view word) {
+  const bool plain = !word.empty() && word.find_first_of(" '\"\\$`{}*?;&|<>()~#!\t\n") == std::string_view::npos;
+  return plain ? std::string(word) : shell_quote(word);
+}
+
 std::string shell_quote(std::string_view word) {
   std::string out = "'";
   for (char c : word) {

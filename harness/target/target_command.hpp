@@ -25,6 +25,13 @@ std::string refcluster_template(const std::string& refcluster_path);
 // PATH; empty when none is found.
 std::string find_refcluster();
 
+// `path` relative to the working directory when it lies inside it ("build/x" for "$PWD/build/x"),
+// else unchanged: reports and commands name files the way the user sees them, not the machine's layout.
+std::string path_from_cwd(const std::string& path);
+
+// `word` as /bin/sh reads it back: unchanged when plain, else single-quoted.
+std::string shell_word(std::string_view word);
+
 // Single-quotes `word` for /bin/sh.
 std::string shell_quote(std::string_view word);
 

@@ -186,7 +186,14 @@ TEST(Scenario, ErrorTextIsFileLineFieldMessage) {
 TEST(Scenario, ParseIsPureAndNamesTheGivenFile) {
   const auto result = parse_scenario("workers: 0\n", "inline.yaml");
   ASSERT_TRUE(std::holds_alternative<ScenarioError>(result));
-  EXPECT_EQ(std::get<ScenarioError>(result).to_string(), "inline.yaml:1: workers: must be between 1 and 4096, or 'auto'");
+  EXPECT_EQ(std::get<ScenarioError>(result).to_string(), "inline.yaml:1: workers: must be between 1 and 1024, or 'auto'");
+}
+
+// One limit for N: the file's `workers` and every --workers flag (kMaxWorkers).
+TEST(Scenario, WorkersLimitIsTheCommandLinesLimit) {
+  EXPECT_TRUE(std::holds_alternative<Scenario>(parse_scenario("workers: 1024\n", "inline.yaml")));
+  EXPECT_TRUE(std::holds_alternative<ScenarioError>(parse_scenario("workers: 1025\n", "inline.yaml")));
+  EXPECT_EQ(kMaxWorkers, 1024);
 }
 
 TEST(Scenario, NonFiniteNumbersAreRejected) {

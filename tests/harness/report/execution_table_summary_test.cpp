@@ -56,8 +56,8 @@ TEST(TextRendering, AlignedColumnsAndAMismatchMark) {
   const ExecutionTable t =
       build_execution_table(correct_cluster({.respawn_after_ms = -1}), walkthrough_scenario(), true);
   const std::string header = render_table_header_text();
-  const std::string row3 = render_row_text(t.rows[2], t.launch_ns);
-  const std::string row10 = render_row_text(t.rows[9], t.launch_ns);
+  const std::string row3 = render_row_text(t.rows[2], t.launch_ns, true);
+  const std::string row10 = render_row_text(t.rows[9], t.launch_ns, true);
   EXPECT_EQ(row3.rfind("3    1.0       Fork worker 1", 0), 0u) << row3;
   EXPECT_EQ(header.find("Process Type"), row3.find("Primary"));
   EXPECT_NE(row10.find("3 (exp 4)"), std::string::npos) << row10;
@@ -65,6 +65,18 @@ TEST(TextRendering, AlignedColumnsAndAMismatchMark) {
   EXPECT_EQ(header.back(), '\n');
   EXPECT_EQ(row3.back(), '\n');
   EXPECT_EQ(std::count(row10.begin(), row10.end(), '\n'), 1);
+}
+
+// A row is marked only where it is judged: a scenario that is not the walkthrough, or a live row.
+TEST(TextRendering, NoMismatchMarkWhereTheRowIsNotJudged) {
+  const ExecutionTable t =
+      build_execution_table(correct_cluster({.respawn_after_ms = -1}), walkthrough_scenario(), true);
+  const std::string row10 = render_row_text(t.rows[9], t.launch_ns, false);
+  EXPECT_EQ(row10.find("✗"), std::string::npos) << row10;
+  EXPECT_NE(row10.find("no replacement"), std::string::npos) << row10;
+  EXPECT_EQ(match_mark(t.rows[9], false), "");
+  EXPECT_EQ(match_mark(t.rows[9], true), "✗");
+  EXPECT_EQ(match_mark(t.rows[2], true), "✓");
 }
 
 }  // namespace

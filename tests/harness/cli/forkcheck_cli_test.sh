@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# forkcheck's command line as a new user meets it: one case per invocation, each bounded by
+# `timeout`, in a temporary directory (removed), on a free port, leaving no process behind.
+#
+#   forkcheck_cli_test.sh CASE FORKCHECK REFCLUSTER
+set -euo pipefail
+[[ $# -eq 3 ]] || { echo "usage: $0 CASE FORKCHECK REFCLUSTER" >&2; exit 2; }
+case_name=$1 forkcheck=$2 refcluster=$3
+work=$(mktemp -d "${TMPDIR:-/tmp}/forkcheck-cli.XXXXXX")
+bg_pid=""
+cleanup() {
+  [[ -z $bg_pid ]] || kill -KILL "$bg_pid" 2>/dev/null || true
+  # Any target of this test names $work in its command line (its events file or its report).
+  for cmdline in /proc/[0-9]*/cmdline; do
+    if tr '\0' ' ' 2>/dev/null <"$cmdline" | grep -qF -- "$work/"; then
+      pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+      [[ $pid == "$$" ]] || { echo "left behind: pid $pid" >&2; kill -KILL "$pid" 2>/dev/null || true; }
+    fi
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; for f in "$work"/out "$work"/err; do [[ -r $f ]] && { echo "--- $f"; tail -n 30 "$f"; }; done; exit 1; }
+
+# A short scenario against refcluster: $1 = extra YAML lines.
+scenario() {
+  cat >"$work/s.yaml" <<YAML
+name: cli
+target: "$refcluster --port {port} --workers {workers} --events {events}"
+workers: 2
+port: 0
+warmup_s: 0.3
+duration_s: ${DURATION_S:-1.0}
+start_timeout_s: 5
+stop_grace_s: 2
+seed: 1
+load:
+  rate_rps: 50
+  connections: 2
+  keep_alive: true
+$1
+YAML
+}
+
+run() {  # run forkcheck with a bound; status in $status
+  status=0
+  timeout -k 5 60 "$forkcheck" "$@" >"$work/out" 2>"$work/err" </dev/null || status=$?
+}
+
+case $case_name in
+  help)  # every exit status is listed; `forkcheck help` prints the help
+    run help
+    ((status == 0)) || fail "forkcheck help exited $status"
+    grep -q "Usage" "$work/out" || fail "forkcheck help printed no usage"
+    for want in "0 every property" "1 a property failed" "2 could not run" "3 undecided" "130 interrupted"; do
+      grep -qF "$want" "$work/out" || fail "help lacks '$want'"
+    done
+    run run --help
+    grep -qF "3 undecided" "$work/out" || fail "run --help lacks the exit statuses"
+    run explore --help
+    grep -qE -- "--cases.*50" "$work/out" || fail "explore --help shows no default for --cases"
+    grep -qF -- "--quiet" "$work/out" && grep -qF -- "--port" "$work/out" || fail "explore has no --port or --quiet"
+    ;;
+  vocabulary)  # one --workers limit, no negative seed, a directory is said to be one
+    scenario ""
+    run run "$work/s.yaml" --seed -1 --report "$work/r1"
+    ((status == 2)) || fail "--seed -1 exited $status, expected 2"
+    run run "$work/s.yaml" --workers 2000 --report "$work/r2"
+    ((status == 2)) && grep -q "1024" "$work/err" || fail "--workers 2000 not refused with the limit 1024"
+    run explore --workers 100 --cases 1 --report "$work/r3" --target "false {port}"
+    grep -q "workers" "$work/err" && ((status == 2)) && fail "explore --workers 100 refused: not one limit" || true
+    run run "$work" --report "$work/r4"
+    ((status == 2)) && grep -q "is a directory" "$work/err" || fail "a directory as scenario: $(cat "$work/err")"
+    ;;
+  no_port)  # a template without {port} is refused at once
+    scenario ""
+    start=$(date +%s%N)
+    run run "$work/s.yaml" --target "sleep 30" --report "$work/r"
+    took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    ((status == 2)) || fail "exit $status, expected 2"
+    grep -q "has no {port}" "$work/err" || fail "no message about {port}"
+    ((took_ms < 3000)) || fail "took $took_ms ms: not at once"
+    ;;
+  setup_error_report)  # a run that could not be made leaves its three reports
+    scenario ""
+    run run "$work/s.yaml" --target "sh -c 'exit 3' {port}" --report "$work/r"
+    ((status == 2)) || fail "exit $status, expected 2"
+    for f in report.md report.json junit.xml; do [[ -s $work/r/$f ]] || fail "no $f"; done
+    # Within launch's 50 ms settle time it "did not start"; on a busy machine it may exit just after.
+    grep -qE '<error message="target (did not start|exited before listening)' "$work/r/junit.xml" ||
+      fail "junit.xml has no error testcase"
+    grep -q "could not run" "$work/r/report.md" || fail "report.md does not say it could not run"
+    ;;
+  few_workers)  # a target that forks fewer workers than N is diagnosed before the load
+    scenario ""
+    run run "$work/s.yaml" --workers 3 --target "$refcluster --port {port} --workers 2" --report "$work/r"
+    ((status == 2)) || fail "exit $status, expected 2"
+    grep -q "only 2 of 3 workers appeared" "$work/err" || fail "no 'only 2 of 3 workers appeared'"
+    [[ -s $work/r/junit.xml ]] || fail "no junit.xml"
+    ;;
+  report_dir)  # a foreign non-empty directory is refused; forkcheck's own is emptied; fresh reproduce
+    scenario ""
+    mkdir -p "$work/mine" && echo keep >"$work/mine/notes.txt"
+    run run "$work/s.yaml" --report "$work/mine"
+    ((status == 2)) && grep -q "not made by forkcheck" "$work/err" || fail "a foreign directory was not refused"
+    [[ -r $work/mine/notes.txt ]] || fail "the user's file was touched"
+    run run "$work/s.yaml" --report "$work/r" --quiet
+    ((status == 0)) || fail "first run exited $status"
+    echo stale >"$work/r/stale.jsonl"
+    run run "$work/s.yaml" --report "$work/r" --quiet
+    ((status == 0)) || fail "second run exited $status"
+    [[ ! -e $work/r/stale.jsonl ]] || fail "a stale file survived the reuse"
+    repro=$(sed -n '/^## Reproduce/,$p' "$work/r/report.md" | sed -n '/^```sh/{n;p;}')
+    for want in "--workers 2" "--port 0" "--seed 1"; do
+      grep -qF -- "$want" <<<"$repro" || fail "reproduce command lacks $want: $repro"
+    done
+    grep -qF -- "--report" <<<"$repro" && fail "reproduce command reuses the report directory: $repro" || true
+    ;;
+  quiet)  # --quiet prints the verdicts and nothing else
+    scenario ""
+    run run "$work/s.yaml" --report "$work/r" --quiet
+    ((status == 0)) || fail "exit $status"
+    head -n 1 "$work/out" | grep -qE '^  (PASS|FAIL|UNKNOWN) ' || fail "first line is not a verdict: '$(head -n 1 "$work/out")'"
+    grep -vqE '^  (PASS|FAIL|UNKNOWN) ' "$work/out" && fail "something besides verdicts" || true
+    ;;
+  expected_body)  # the scenario's load.expected_body is the one the load checks
+    scenario "  expected_body: \"not what refcluster answers\""
+    run run "$work/s.yaml" --report "$work/r" --quiet
+    ((status == 1)) || fail "exit $status, expected 1 (every answer has another body)"
+    grep -q "bad_body" "$work/r/report.md" || fail "report.md counts no bad_body"
+    ;;
+  interrupt)  # SIGINT: the target stops, a partial report marked interrupted, exit 130
+    DURATION_S=30 scenario ""
+    "$forkcheck" run "$work/s.yaml" --report "$work/r" >"$work/out" 2>"$work/err" </dev/null &
+    bg_pid=$!
+    for _ in $(seq 1 200); do grep -q "load started" "$work/out" 2>/dev/null && break; sleep 0.05; done
+    grep -q "load started" "$work/out" || fail "the load never started"
+    kill -INT "$bg_pid"
+    status=0
+    timeout 20 tail --pid="$bg_pid" -f /dev/null || fail "forkcheck did not exit 20 s after SIGINT"
+    wait "$bg_pid" || status=$?
+    bg_pid=""
+    ((status == 130)) || fail "exit $status, expected 130"
+    grep -q "interrupted" "$work/r/report.md" || fail "report.md is not marked interrupted"
+    grep -q 'type="interrupted"' "$work/r/junit.xml" || fail "junit.xml has no interrupted error"
+    grep -q '"interrupted"' "$work/r/report.json" || fail "report.json is not marked interrupted"
+    ;;
+  *) fail "unknown case $case_name" ;;
+esac
+echo "PASS: $case_name"
