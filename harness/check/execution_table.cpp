@@ -38,15 +38,16 @@ struct Builder {
     });
   }
 
-  // The first ok response not served by the primary, ending at or after `from`.
-  const RequestRecord* first_answer(mono_ns from, bool load_only = false,
-                                    const std::vector<pid_t>& excluded = {}) const {
-    const RequestRecord* best = nullptr;
+  // The first ok response not served by the primary, ending at or after `from`. A copy: a streamed
+  // request log's records live only while the iteration is on their chunk.
+  std::optional<RequestRecord> first_answer(mono_ns from, bool load_only = false,
+                                            const std::vector<pid_t>& excluded = {}) const {
+    std::optional<RequestRecord> best;
     for (const auto& r : h.requests) {
       if (r.error != RequestError::ok || r.end_ns < from || (load_only && r.probe)) continue;
       if (r.worker_pid != 0 && r.worker_pid == h.target.primary_pid) continue;
       if (std::find(excluded.begin(), excluded.end(), r.worker_pid) != excluded.end()) continue;
-      if (!best || r.end_ns < best->end_ns) best = &r;
+      if (!best || r.end_ns < best->end_ns) best = r;
     }
     return best;
   }
@@ -146,7 +147,7 @@ bool Builder::add_serve_rows() {
   const std::size_t nth = std::min<std::size_t>(by_fork.size(), static_cast<std::size_t>(std::max(n, 1)));
   const mono_ns nth_fork = nth == 0 ? h.target.launch_ns : by_fork[nth - 1]->fork_ns;
   TableRow serve = row(6, "Workers start server", ProcessType::worker, n, true);
-  const RequestRecord* first = first_answer(nth_fork);
+  const std::optional<RequestRecord> first = first_answer(nth_fork);
   if (first) {
     serve.t_ns = first->end_ns;
     serve.workers = live_workers_at(h, first->end_ns);
@@ -156,7 +157,7 @@ bool Builder::add_serve_rows() {
   } else {
     serve.notes = "not observed: no worker answered a request";
   }
-  if (!add(std::move(serve), first != nullptr)) return false;
+  if (!add(std::move(serve), first.has_value())) return false;
 
   TableRow distribute = row(7, "Master distributes requests", ProcessType::primary, n, false);
   const mono_ns load_start = h.load_start_ns;
@@ -169,7 +170,7 @@ bool Builder::add_serve_rows() {
   if (!add(std::move(distribute), load_start > 0)) return false;
 
   TableRow handle = row(8, "Worker handles request", ProcessType::worker, n, true);
-  const RequestRecord* answer = first_answer(load_start, /*load_only=*/true);
+  const std::optional<RequestRecord> answer = first_answer(load_start, /*load_only=*/true);
   if (load_start > 0 && answer) {
     handle.t_ns = answer->end_ns;
     handle.workers = live_workers_at(h, answer->end_ns);
@@ -207,7 +208,7 @@ bool Builder::add_crash_row(std::size_t i, const FaultRecovery& rec) {
         std::find(excluded.begin(), excluded.end(), w.pid) == excluded.end())
       ++live;
   const auto deadline = *t9 + static_cast<mono_ns>(s.recovery_deadline_s * 1e9);
-  const RequestRecord* still = first_answer(*t9, false, excluded);
+  const std::optional<RequestRecord> still = first_answer(*t9, false, excluded);
   const bool serving = still && still->end_ns <= deadline;
   crash.t_ns = *t9;
   crash.workers = live;
@@ -243,7 +244,7 @@ void Builder::add_continue_row() {
   mono_ns anchor = h.load_start_ns;
   for (const auto& r : rows)
     if ((r.step == 8 || r.step == 9 || r.step == 10) && r.t_ns) anchor = std::max(anchor, *r.t_ns);
-  const RequestRecord* after = first_answer(anchor + 1);
+  const std::optional<RequestRecord> after = first_answer(anchor + 1);
   if (after) {
     cont.t_ns = after->end_ns;
     cont.workers = live_workers_at(h, after->end_ns);
@@ -254,7 +255,7 @@ void Builder::add_continue_row() {
     cont.listening = false;
     cont.notes = "not observed: no request answered after the last step";
   }
-  add(std::move(cont), (after != nullptr) && (run_over || h.load_end_ns > 0));
+  add(std::move(cont), after.has_value() && (run_over || h.load_end_ns > 0));
 }
 
 }  // namespace
