@@ -134,7 +134,7 @@ const WorkerLifetime* find_worker(const History& h, pid_t pid) {
 int ready_workers_at(const History& h, mono_ns t) { return ready_excluding(h, t, {}); }
 
 void derive_ready_from_requests(History& h) {
-  for (const auto& r : std::as_const(h.requests)) {  // const: a streamed log is read, never changed
+  for (const auto& r : h.requests) {
     if (r.error != RequestError::ok || r.worker_pid == 0) continue;
     for (auto& w : h.workers)
       if (w.pid == r.worker_pid && (!w.ready_ns || *w.ready_ns > r.end_ns)) w.ready_ns = r.end_ns;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "common/unique_fd.hpp"
 #include "harness/model/history.hpp"
@@ -182,17 +183,23 @@ RequestLog::const_iterator RequestLog::begin() const {
 
 RequestLog::const_iterator RequestLog::end() const { return {file_ ? nullptr : &memory_, nullptr, size()}; }
 
+const std::vector<RequestRecord>& RequestLog::records() const {
+  if (file_) throw std::logic_error("request log " + file_->path() + ": streamed, read it with begin()/end()");
+  return memory_;
+}
+
 std::vector<RequestRecord>& RequestLog::records() {
-  if (file_) throw std::logic_error("request log " + file_->path() + ": streamed, no mutable access");
+  static_cast<void>(std::as_const(*this).records());  // the check
   return memory_;
 }
 
 RequestRecord& RequestLog::front() { return records().front(); }
 RequestRecord& RequestLog::back() { return records().back(); }
 RequestRecord& RequestLog::operator[](std::size_t i) { return records()[i]; }
+const RequestRecord& RequestLog::front() const { return records().front(); }
+const RequestRecord& RequestLog::back() const { return records().back(); }
+const RequestRecord& RequestLog::operator[](std::size_t i) const { return records()[i]; }
 
-std::vector<RequestRecord>::iterator RequestLog::begin() { return records().begin(); }
-std::vector<RequestRecord>::iterator RequestLog::end() { return records().end(); }
 
 RequestLog::const_iterator::reference RequestLog::const_iterator::operator*() const {
   if (memory_) return (*memory_)[index_];

@@ -8,8 +8,10 @@
 // ten-minute run at 10 000 requests/s is read with bounded memory, and a crashed run still leaves
 // the file readable up to its last whole line (`RequestLog::open_file`).
 //
-// Readers use range-for (or std algorithms over begin()/end() of a const log): that works for both.
-// Mutable access (front, back, [], records()) is for in-memory logs only and throws
+// Readers use range-for or one-pass std algorithms over begin()/end(): both yield
+// `const RequestRecord&`, whatever the backing and the log's constness, and a reference lives only
+// until the iterator moves on (keep a copy, not a pointer). Changing records (front, back, [],
+// records(): tests and hand-built histories) is for in-memory logs only and throws
 // std::logic_error on a streamed one. A copy of a streamed log shares its file and sees the records
 // written before the copy; only the original may append.
 #include <cstddef>
@@ -52,11 +54,13 @@ class RequestLog {
 
   // In memory only (std::logic_error otherwise).
   std::vector<RequestRecord>& records();
-  std::vector<RequestRecord>::iterator begin();
-  std::vector<RequestRecord>::iterator end();
+  const std::vector<RequestRecord>& records() const;
   RequestRecord& front();
   RequestRecord& back();
   RequestRecord& operator[](std::size_t i);
+  const RequestRecord& front() const;
+  const RequestRecord& back() const;
+  const RequestRecord& operator[](std::size_t i) const;
 
  private:
   std::vector<RequestRecord> memory_;
