@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include "common/unique_fd.hpp"
@@ -71,8 +72,12 @@ class RequestFileCursor {
  public:
   explicit RequestFileCursor(const std::string& path) : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
     if (!fd_) fail("cannot open", path_);
+    std::string_view line;
     std::string magic, names;
-    if (!next_line(magic) || !next_line(names)) throw std::runtime_error("request log " + path_ + ": no header");
+    if (!next_line(line)) throw std::runtime_error("request log " + path_ + ": no header");
+    magic = line;
+    if (!next_line(line)) throw std::runtime_error("request log " + path_ + ": no header");
+    names = line;
     std::string error;
     auto columns = RequestColumns::parse(magic, names, &error);
     if (!columns) throw std::runtime_error("request log " + path_ + ": " + error);
@@ -82,7 +87,7 @@ class RequestFileCursor {
   // The next records (at most kChunkRecords); empty at the end of the whole, well-formed lines.
   const std::vector<RequestRecord>& next_chunk() {
     chunk_.clear();
-    std::string line;
+    std::string_view line;
     while (chunk_.size() < kChunkRecords && next_line(line)) {
       auto record = columns_.parse_line(line);
       if (!record) {
@@ -97,11 +102,12 @@ class RequestFileCursor {
   const std::vector<RequestRecord>& chunk() const { return chunk_; }
 
  private:
-  // A '\n'-terminated line, without it; false at the end (a last line without '\n' is cut short).
-  bool next_line(std::string& line) {
+  // A '\n'-terminated line, without it, valid until the next call; false at the end (a last line
+  // without '\n' was cut short).
+  bool next_line(std::string_view& line) {
     while (!at_end_) {
       if (const auto nl = pending_.find('\n', pos_); nl != std::string::npos) {
-        line.assign(pending_, pos_, nl - pos_);
+        line = std::string_view(pending_).substr(pos_, nl - pos_);
         pos_ = nl + 1;
         return true;
       }
