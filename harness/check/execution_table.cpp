@@ -22,21 +22,22 @@ struct Builder {
   int n = 0;
   std::vector<const WorkerLifetime*> by_fork;
   std::vector<TableRow> rows;
+  // The end of the first ok response the primary sent itself, if any: one pass over the requests
+  // (a long run's are read back from its request log), asked once per primary row.
+  std::optional<mono_ns> primary_answer_ns;
 
   Builder(const History& history, const Scenario& scenario, bool over)
       : h(history), s(scenario), run_over(over), n(history.target.workers) {
     for (const auto& w : h.workers) by_fork.push_back(&w);
     std::stable_sort(by_fork.begin(), by_fork.end(), [](auto* a, auto* b) { return a->fork_ns < b->fork_ns; });
+    for (const auto& r : h.requests)
+      if (r.error == RequestError::ok && r.worker_pid != 0 && r.worker_pid == h.target.primary_pid)
+        primary_answer_ns = std::min(primary_answer_ns.value_or(r.end_ns), r.end_ns);
   }
 
   mono_ns end_ns() const { return service_end_ns(h); }
 
-  bool answered_by_primary(mono_ns until) const {
-    return std::any_of(h.requests.begin(), h.requests.end(), [&](const RequestRecord& r) {
-      return r.error == RequestError::ok && r.worker_pid != 0 && r.worker_pid == h.target.primary_pid &&
-             r.end_ns <= until;
-    });
-  }
+  bool answered_by_primary(mono_ns until) const { return primary_answer_ns && *primary_answer_ns <= until; }
 
   // The first ok response not served by the primary, ending at or after `from`. A copy: a streamed
   // request log's records live only while the iteration is on their chunk.
