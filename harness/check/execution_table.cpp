@@ -22,31 +22,33 @@ struct Builder {
   int n = 0;
   std::vector<const WorkerLifetime*> by_fork;
   std::vector<TableRow> rows;
+  // The end of the first ok response the primary sent itself, if any: one pass over the requests
+  // (a long run's are read back from its request log), asked once per primary row.
+  std::optional<mono_ns> primary_answer_ns;
 
   Builder(const History& history, const Scenario& scenario, bool over)
       : h(history), s(scenario), run_over(over), n(history.target.workers) {
     for (const auto& w : h.workers) by_fork.push_back(&w);
     std::stable_sort(by_fork.begin(), by_fork.end(), [](auto* a, auto* b) { return a->fork_ns < b->fork_ns; });
+    for (const auto& r : h.requests)
+      if (r.error == RequestError::ok && r.worker_pid != 0 && r.worker_pid == h.target.primary_pid)
+        primary_answer_ns = std::min(primary_answer_ns.value_or(r.end_ns), r.end_ns);
   }
 
   mono_ns end_ns() const { return service_end_ns(h); }
 
-  bool answered_by_primary(mono_ns until) const {
-    return std::any_of(h.requests.begin(), h.requests.end(), [&](const RequestRecord& r) {
-      return r.error == RequestError::ok && r.worker_pid != 0 && r.worker_pid == h.target.primary_pid &&
-             r.end_ns <= until;
-    });
-  }
+  bool answered_by_primary(mono_ns until) const { return primary_answer_ns && *primary_answer_ns <= until; }
 
-  // The first ok response not served by the primary, ending at or after `from`.
-  const RequestRecord* first_answer(mono_ns from, bool load_only = false,
-                                    const std::vector<pid_t>& excluded = {}) const {
-    const RequestRecord* best = nullptr;
+  // The first ok response not served by the primary, ending at or after `from`. A copy: a streamed
+  // request log's records live only while the iteration is on their chunk.
+  std::optional<RequestRecord> first_answer(mono_ns from, bool load_only = false,
+                                            const std::vector<pid_t>& excluded = {}) const {
+    std::optional<RequestRecord> best;
     for (const auto& r : h.requests) {
       if (r.error != RequestError::ok || r.end_ns < from || (load_only && r.probe)) continue;
       if (r.worker_pid != 0 && r.worker_pid == h.target.primary_pid) continue;
       if (std::find(excluded.begin(), excluded.end(), r.worker_pid) != excluded.end()) continue;
-      if (!best || r.end_ns < best->end_ns) best = &r;
+      if (!best || r.end_ns < best->end_ns) best = r;
     }
     return best;
   }
@@ -146,7 +148,7 @@ bool Builder::add_serve_rows() {
   const std::size_t nth = std::min<std::size_t>(by_fork.size(), static_cast<std::size_t>(std::max(n, 1)));
   const mono_ns nth_fork = nth == 0 ? h.target.launch_ns : by_fork[nth - 1]->fork_ns;
   TableRow serve = row(6, "Workers start server", ProcessType::worker, n, true);
-  const RequestRecord* first = first_answer(nth_fork);
+  const std::optional<RequestRecord> first = first_answer(nth_fork);
   if (first) {
     serve.t_ns = first->end_ns;
     serve.workers = live_workers_at(h, first->end_ns);
@@ -156,7 +158,7 @@ bool Builder::add_serve_rows() {
   } else {
     serve.notes = "not observed: no worker answered a request";
   }
-  if (!add(std::move(serve), first != nullptr)) return false;
+  if (!add(std::move(serve), first.has_value())) return false;
 
   TableRow distribute = row(7, "Master distributes requests", ProcessType::primary, n, false);
   const mono_ns load_start = h.load_start_ns;
@@ -169,7 +171,7 @@ bool Builder::add_serve_rows() {
   if (!add(std::move(distribute), load_start > 0)) return false;
 
   TableRow handle = row(8, "Worker handles request", ProcessType::worker, n, true);
-  const RequestRecord* answer = first_answer(load_start, /*load_only=*/true);
+  const std::optional<RequestRecord> answer = first_answer(load_start, /*load_only=*/true);
   if (load_start > 0 && answer) {
     handle.t_ns = answer->end_ns;
     handle.workers = live_workers_at(h, answer->end_ns);
@@ -207,7 +209,7 @@ bool Builder::add_crash_row(std::size_t i, const FaultRecovery& rec) {
         std::find(excluded.begin(), excluded.end(), w.pid) == excluded.end())
       ++live;
   const auto deadline = *t9 + seconds_to_ns(s.recovery_deadline_s);
-  const RequestRecord* still = first_answer(*t9, false, excluded);
+  const std::optional<RequestRecord> still = first_answer(*t9, false, excluded);
   const bool serving = still && still->end_ns <= deadline;
   crash.t_ns = *t9;
   crash.workers = live;
@@ -243,7 +245,7 @@ void Builder::add_continue_row() {
   mono_ns anchor = h.load_start_ns;
   for (const auto& r : rows)
     if ((r.step == 8 || r.step == 9 || r.step == 10) && r.t_ns) anchor = std::max(anchor, *r.t_ns);
-  const RequestRecord* after = first_answer(anchor + 1);
+  const std::optional<RequestRecord> after = first_answer(anchor + 1);
   if (after) {
     cont.t_ns = after->end_ns;
     cont.workers = live_workers_at(h, after->end_ns);
@@ -254,7 +256,7 @@ void Builder::add_continue_row() {
     cont.listening = false;
     cont.notes = "not observed: no request answered after the last step";
   }
-  add(std::move(cont), (after != nullptr) && (run_over || h.load_end_ns > 0));
+  add(std::move(cont), after.has_value() && (run_over || h.load_end_ns > 0));
 }
 
 }  // namespace

@@ -47,9 +47,10 @@ class LoadGenerator {
   void stop();
   void join();
 
-  // Records completed since the last call (any thread; in no particular order).
+  // Records completed since the last call (any thread; in no particular order). The generator
+  // keeps no drained record: a caller that drains as the load goes holds the memory of a run.
   std::vector<RequestRecord> drain_records();
-  // Every record, by id; after join().
+  // Every record not drained yet, by id; after join() (without drains: every record).
   std::vector<RequestRecord> all_records() const;
   LoadCounters counters() const;
   int threads() const { return static_cast<int>(threads_.size()); }

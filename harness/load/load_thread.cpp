@@ -213,8 +213,9 @@ int LoadThread::wait_events(std::span<epoll_event> events, mono_ns timeout_ns) {
 
 void LoadThread::drain_into(std::vector<RequestRecord>& out) {
   const std::lock_guard lock(records_mutex_);
-  out.insert(out.end(), records_.begin() + static_cast<std::ptrdiff_t>(drained_), records_.end());
-  drained_ = records_.size();
+  out.insert(out.end(), records_.begin(), records_.end());
+  // A drained record is the caller's: keeping it would hold the whole run in memory.
+  records_.clear();
 }
 
 void LoadThread::append_all(std::vector<RequestRecord>& out) const {

@@ -91,8 +91,7 @@ class LoadThread {
   std::array<std::atomic<std::uint64_t>, kRequestErrorKinds> failed_{};
 
   mutable std::mutex records_mutex_;
-  std::vector<RequestRecord> records_;
-  std::size_t drained_ = 0;
+  std::vector<RequestRecord> records_;  // completed and not drained yet
 };
 
 }  // namespace forkcheck::harness

@@ -14,6 +14,7 @@
 
 #include "common/clock.hpp"
 #include "common/event.hpp"
+#include "harness/model/request_log.hpp"
 
 namespace forkcheck::harness {
 
@@ -147,7 +148,7 @@ struct WireInputRecord {
 struct History {
   TargetInfo target;
   std::vector<WorkerLifetime> workers;   // every direct child of the primary ever seen, by fork time
-  std::vector<RequestRecord> requests;   // by id
+  RequestLog requests;                   // by id (memory or streamed to the report directory)
   std::vector<FaultRecord> faults;       // in order
   std::vector<Event> events;             // refcluster's own events (white-box), empty otherwise
   StopRecord stop;

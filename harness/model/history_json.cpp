@@ -1,5 +1,6 @@
 #include "harness/model/history_json.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace forkcheck::harness {
@@ -137,17 +138,26 @@ std::vector<T> list_from(const json& j, const char* key, F parse) {
 
 }  // namespace
 
-nlohmann::json history_to_json(const History& h) {
-  json workers = json::array(), requests = json::array(), faults = json::array(), events = json::array();
+nlohmann::json history_to_json(const History& h, RequestsInJson requests) {
+  json workers = json::array(), faults = json::array(), events = json::array();
   for (const auto& w : h.workers) workers.push_back(to_json(w));
-  for (const auto& r : h.requests) requests.push_back(to_json(r));
   for (const auto& f : h.faults) faults.push_back(to_json(f));
   // The events keep refcluster's own line format (common/event.hpp): one writer for both.
   for (const auto& e : h.events) events.push_back(json::parse(to_json_line(e)));
-  return {{"target", to_json(h.target)}, {"workers", workers},   {"requests", requests},
-          {"faults", faults},            {"events", events},     {"stop", to_json(h.stop)},
-          {"load_start_ns", h.load_start_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
-          {"seed", h.seed}};
+  json out = {{"target", to_json(h.target)}, {"workers", workers}, {"faults", faults},
+              {"events", events},            {"stop", to_json(h.stop)},
+              {"load_start_ns", h.load_start_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
+              {"seed", h.seed}};
+  if (requests == RequestsInJson::listed) {
+    json listed = json::array();
+    for (const auto& r : h.requests) listed.push_back(to_json(r));
+    out["requests"] = std::move(listed);
+  } else {
+    out["request_count"] = h.requests.size();
+    const std::string& path = h.requests.path();
+    out["request_log"] = path.empty() ? json(nullptr) : json(std::filesystem::path(path).filename().string());
+  }
+  return out;
 }
 
 History history_from_json(const nlohmann::json& j) {
@@ -155,7 +165,7 @@ History history_from_json(const nlohmann::json& j) {
   if (const auto it = j.find("target"); it != j.end()) h.target = target_from(*it);
   if (const auto it = j.find("stop"); it != j.end()) h.stop = stop_from(*it);
   h.workers = list_from<WorkerLifetime>(j, "workers", worker_from);
-  h.requests = list_from<RequestRecord>(j, "requests", request_from);
+  for (const auto& r : list_from<RequestRecord>(j, "requests", request_from)) h.requests.push_back(r);
   h.faults = list_from<FaultRecord>(j, "faults", fault_from);
   h.events = list_from<Event>(j, "events", [](const json& e) {
     std::string error;

@@ -119,7 +119,8 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
                  {"load", load_to_json(m.load)},
                  {"probes", load_to_json(m.probes)},
                  {"recoveries", recoveries_to_json(m)},
-                 {"history", history_to_json(h)}};
+                 // Every request is in the request log beside report.json, not here.
+                 {"history", history_to_json(h, RequestsInJson::counted)}};
   if (fuzzes_wire(s) || !h.wire_inputs.empty()) report["wire_fuzz"] = wire_fuzz_to_json(h);
   if (!meta.interrupted.empty()) report["interrupted"] = meta.interrupted;
   return report;

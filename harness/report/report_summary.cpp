@@ -12,11 +12,11 @@ ReportModel build_report_model(const History& h, const Scenario& s, const std::v
   m.table = build_execution_table(h, s, /*run_over=*/true);
   m.tracker = build_variable_tracker(m.table);
   m.moments = key_moments(h, m.table);
-  m.load = summarize_load(h.requests);
-  std::vector<RequestRecord> probes;
-  for (const auto& r : h.requests)
-    if (r.probe) probes.push_back(r);
-  m.probes = summarize_load(probes, /*include_probes=*/true);
+  // One pass over the requests (a streamed log is read from its file), no copies.
+  LoadAccumulator load, probes(/*include_probes=*/true);
+  for (const auto& r : h.requests) (r.probe ? probes : load).add(r);
+  m.load = load.summary();
+  m.probes = probes.summary();
   for (std::size_t i = 0; i < h.faults.size(); ++i) m.recoveries.push_back(recovery_after(h, i));
   m.exit_code = exit_code_for(results);
   m.overall = m.exit_code == ExitCode::ok ? Verdict::pass

@@ -85,6 +85,8 @@ class Run {
 
  public:
   void begin() {
+    // Every request goes to the report directory as the run goes, not to memory (reports/README.md).
+    history_.requests = RequestLog::stream_to(setup_.report_dir + "/requests.tsv");
     history_.seed = setup_.scenario.seed;
     history_.target.command = target_.command();
     history_.target.primary_pid = target_.primary_pid();
@@ -211,14 +213,15 @@ void Run::stop_wire_fuzz() {
 }
 
 void Run::collect() {
-  for (RequestRecord& r : load_ ? load_->drain_records() : std::vector<RequestRecord>{}) {
+  const std::vector<RequestRecord> batch = load_ ? load_->drain_records() : std::vector<RequestRecord>{};
+  for (const RequestRecord& r : batch) {
     (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += r.probe ? 0 : 1;
     if (r.error == RequestError::ok && r.worker_pid > 0) {
       auto [it, fresh] = served_at_.emplace(r.worker_pid, r.end_ns);
       if (!fresh) it->second = std::min(it->second, r.end_ns);
     }
-    history_.requests.push_back(r);
   }
+  history_.requests.append(batch);  // written through: a crashed run keeps what was drained
   for (Event& e : events_.poll()) history_.events.push_back(std::move(e));
 }
 

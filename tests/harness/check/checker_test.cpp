@@ -22,7 +22,7 @@ std::string all_evidence(const PropertyResult& r) {
 }
 
 RequestRecord& request_at(History& h, double ms) {
-  for (auto& r : h.requests)
+  for (auto& r : h.requests.records())
     if (!r.probe && r.intended_ns >= at(ms)) return r;
   throw std::logic_error("no request");
 }
@@ -167,7 +167,7 @@ TEST(NoDropped, AConnectionLostFromAnAcceptQueueIsNotExcused) {
 
 TEST(NoDropped, ATimeoutOnTheVictimsConnectionIsExcusedElsewhereNot) {
   History h = correct_cluster();
-  for (auto& r : h.requests)
+  for (auto& r : h.requests.records())
     if (r.error == RequestError::eof) r.error = RequestError::timeout, r.end_ns = at(1002);
   EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::pass);
   EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::pass);
@@ -184,7 +184,7 @@ TEST(NoDropped, AFailureBeforeTheKillOrACompleteWrongAnswerIsNotExcused) {
   before.error = RequestError::eof;
   EXPECT_FALSE(excusing_fault(h, before));
   History h2 = correct_cluster();
-  for (auto& r : h2.requests)
+  for (auto& r : h2.requests.records())
     if (r.error == RequestError::eof) r.error = RequestError::bad_status, r.status = 500;
   EXPECT_EQ(only(Property::no_dropped_requests, h2).verdict, Verdict::fail);
 }
@@ -202,7 +202,7 @@ TEST(NoDropped, ProbesAndRequestsAfterTheStopDoNotCount) {
 
 TEST(NoDropped, NoLoadIsUnknown) {
   History h = correct_cluster();
-  std::erase_if(h.requests, [](const RequestRecord& r) { return !r.probe; });
+  std::erase_if(h.requests.records(), [](const RequestRecord& r) { return !r.probe; });
   EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::unknown);
 }
 
@@ -210,7 +210,7 @@ TEST(NoDropped, NoLoadIsUnknown) {
 
 TEST(ServiceAvailable, ARefusedProbeDuringTheRunFails) {
   History h = correct_cluster();
-  for (auto& r : h.requests)
+  for (auto& r : h.requests.records())
     if (r.probe && r.intended_ns > at(1000)) {
       r.error = RequestError::refused;
       break;

@@ -36,7 +36,7 @@ History as_of(const History& full, mono_ns t) {
     if (w.ready_ns && *w.ready_ns > t) w.ready_ns.reset();
     if (w.exit_ns && *w.exit_ns > t) w.exit_ns.reset();
   }
-  std::erase_if(h.requests, [t](const auto& r) { return r.end_ns > t; });
+  std::erase_if(h.requests.records(), [t](const auto& r) { return r.end_ns > t; });
   std::erase_if(h.faults, [t](const auto& f) { return f.sent_ns > t; });
   for (auto& f : h.faults)
     if (f.death_seen_ns && *f.death_seen_ns > t) f.death_seen_ns.reset();

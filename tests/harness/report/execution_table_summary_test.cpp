@@ -12,7 +12,7 @@ using namespace forkcheck::harness::testing;
 
 TEST(ExecutionTable, APrimaryThatAnswersIsMarked) {
   History h = correct_cluster();
-  for (auto& r : h.requests)
+  for (auto& r : h.requests.records())
     if (!r.probe && r.intended_ns > at(600)) {
       r.worker_pid = kPrimary;
       break;

@@ -107,7 +107,7 @@ class HistoryBuilder {
     }
     if (shape_.kill) add_victim_request(h, ++id);
     add_probes(h, id);
-    std::sort(h.requests.begin(), h.requests.end(), [](auto& a, auto& b) { return a.id < b.id; });
+    std::sort(h.requests.records().begin(), h.requests.records().end(), [](auto& a, auto& b) { return a.id < b.id; });
   }
 
   // In flight on the victim's own connection when it was killed: cut, and excused.
