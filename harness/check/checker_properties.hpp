@@ -35,6 +35,14 @@ inline PropertyResult result(Property p, Verdict v, std::string summary, std::ve
   return PropertyResult{p, v, std::move(summary), std::move(evidence)};
 }
 
+// Whether the observer saw every fork and exit (the kernel's process events). The /proc sampler
+// misses a child born and reaped between two samples, so a count it never saw go over a limit
+// proves nothing.
+inline bool sees_every_fork(const History& h) { return h.target.observer_source != "proc"; }
+inline constexpr const char* kSampledCaveat =
+    "as far as /proc sampling saw: a worker born and reaped between two samples is invisible to it (no proc "
+    "connector in this run)";
+
 // At most this many individual requests or instants are quoted per property.
 constexpr std::size_t kMaxQuoted = 5;
 

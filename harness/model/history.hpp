@@ -173,16 +173,20 @@ bool touches_file(FaultKind k);
 // Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
 bool expects_death(const FaultRecord& f);
 
-// The end of the service window: when the harness sent the stop, else the end of the run, else the
-// latest instant recorded. "At the end of the run" in evidence means this instant.
+// The end of every checker's window (the one rule, docs/design.md): the first of the harness's stop
+// and a fault aimed at the primary; else the end of the run; else the latest instant recorded. What
+// the tree does once it is being stopped is no_orphans' and graceful_stop's business. "At the end of
+// the run" in evidence means this instant.
 mono_ns service_end_ns(const History& h);
 
 const WorkerLifetime* find_worker(const History& h, pid_t pid);
-// Live at t and ready at or before t (ready_ns set and <= t).
+// Whether a stop_worker fault saw `pid` stopped at or before t and no later cont_worker saw it
+// running again: a stopped worker serves nothing, so it is not ready whatever it did before.
+bool stopped_at(const History& h, pid_t pid, mono_ns t);
+// Live at t, ready at or before t (ready_ns set and <= t) and not stopped at t.
 int ready_workers_at(const History& h, mono_ns t);
-// Black-box readiness: a worker is ready once it has served a request. Sets each worker's ready_ns
-// to the end of the first ok request it served, when that is earlier than what is recorded.
-void derive_ready_from_requests(History& h);
+// The first instant >= from, and not after service_end_ns, with N ready workers not in `excluded`.
+std::optional<mono_ns> first_full_ready(const History& h, mono_ns from, const std::vector<pid_t>& excluded = {});
 
 // What happened after a fault that killed workers: the replacements and when the cluster was back.
 struct FaultRecovery {

@@ -198,8 +198,14 @@ void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& pat
     f.path = r.text(v, path + ".path");
     if (f.path.empty()) r.fail(v, path + ".path", "must not be empty");
   }
-  if (auto v = n["signal"]; v && touches_file(f.kind))
-    r.fail(v, path + ".signal", std::string(to_string(f.kind)) + " sends no signal");
+  // Only kill_worker's signal is chosen by the scenario; every other kind has its own fixed signal
+  // (or none), so a `signal:` there would be silently ignored.
+  if (auto v = n["signal"]; v && f.kind != FaultKind::kill_worker)
+    r.fail(v, path + ".signal",
+           "signal belongs to kill_worker only (" + std::string(to_string(f.kind)) +
+               (touches_file(f.kind) || f.kind == FaultKind::wire_fuzz ? " sends no signal"
+                                                                        : " always sends " + signal_name(default_signal(f.kind))) +
+               ")");
 }
 
 // wire_fuzz's own keys (and the keys it cannot take). A relative corpus is the scenario file's neighbour.
@@ -209,7 +215,7 @@ void read_wire_fuzz_keys(const Reader& r, const YAML::Node& n, const std::string
   for (const char* key : {"inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"})
     if (auto v = n[key]; v && !fuzz) r.fail(v, path + "." + key, std::string(key) + " belongs to wire_fuzz only");
   if (!fuzz) return;
-  for (const char* key : {"signal", "victim", "victims"})
+  for (const char* key : {"victim", "victims"})
     if (auto v = n[key]) r.fail(v, path + "." + key, std::string("wire_fuzz takes no ") + key + " (it sends requests, not signals)");
   f.signal = 0;
   WireFuzzSpec& w = f.wire;
@@ -234,7 +240,7 @@ FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& pa
   f.at_s = s.warmup_s;
   read_kind_keys(r, n, path, f);
   read_wire_fuzz_keys(r, n, path, s.source_path, f);
-  if (auto v = n["signal"]; v && !touches_file(f.kind)) {
+  if (auto v = n["signal"]; v && f.kind == FaultKind::kill_worker) {
     const auto sig = signal_from_string(r.text(v, path + ".signal"));
     if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");
     f.signal = *sig;

@@ -18,6 +18,7 @@
 #include "harness/target/launcher.hpp"
 #include "harness/load/load.hpp"
 #include "harness/observe/observer.hpp"
+#include "harness/observe/worker_lifetimes.hpp"
 #include "harness/target/port_probe.hpp"
 #include "harness/report/report_dir.hpp"
 #include "harness/report/report_json.hpp"
@@ -188,9 +189,7 @@ void Run::fire_due_faults(mono_ns now) {
 
 History Run::snapshot() const {
   History h = history_;
-  h.workers = observer_.workers();
-  merge_readiness(h, served_at_);
-  refine_fault_deaths(h);
+  assemble_worker_lifetimes(h, observer_.workers(), served_at_);
   return h;
 }
 

@@ -163,6 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadFile{"storm_without_for.yaml", 3, "faults[0].for_s", "needs for_s"},
                       BadFile{"for_without_storm.yaml", 4, "faults[0].for_s", "kill_new_workers only"},
                       BadFile{"signal_for_file.yaml", 4, "faults[0].signal", "sends no signal"},
+                      BadFile{"signal_for_term_worker.yaml", 4, "faults[0].signal", "term_worker always sends SIGTERM"},
                       BadFile{"graceful_stop_without_term.yaml", 3, "properties[0]", "term_primary"},
                       BadFile{"zero_fork_limit.yaml", 2, "max_forks_per_s", "greater than 0"}),
     [](const auto& info) {
