@@ -91,6 +91,7 @@ void kill_tree_locked(Target::State& state) {
 Target::State::~State() {
   std::lock_guard lock(registry_mutex);
   registry.erase(std::remove(registry.begin(), registry.end(), this), registry.end());
+  unregister_launched_primary(primary);
 }
 
 Target::Target(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -182,6 +183,7 @@ std::variant<Target, LaunchError> launch(const std::string& command_line, const 
                     (bp::std_out & bp::std_err) > log_path,
                     bp::extend::on_exec_setup([parent](auto&) { prepare_child(parent); }));
     state->primary = child.id();
+    register_launched_primary(state->primary);
     child.detach();  // we own the pid from here: reaped by pid, never by Boost's SIGCHLD handling
   } catch (const std::exception& e) {
     return LaunchError{"could not start `" + command_line + "`: " + e.what(), read_tail(log_path)};
