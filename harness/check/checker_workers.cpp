@@ -165,16 +165,28 @@ PropertyResult check_primary_alive(const History& h, const Scenario&) {
   return result(p, Verdict::fail, who + " exited during the run" + how, {who + " exited" + how});
 }
 
-PropertyResult check_no_orphans(const History& h, const Scenario& s) {
+// The figure applied is the scenario's orphan_grace_s, as the launcher recorded it; the figure
+// observed is how long after the primary's exit the survivors were still alive.
+PropertyResult check_no_orphans(const History& h, const Scenario&) {
   const Property p = Property::no_orphans;
-  if (!h.stop.orphan_check_done) return result(p, Verdict::unknown, "the orphan check was not done");
-  char grace[32];
-  std::snprintf(grace, sizeof grace, "%.1f s", s.stop_grace_s);
+  if (!h.stop.orphan_check_done)
+    return result(p, Verdict::unknown, "the orphan check was not done" + (h.stop.note.empty() ? "" : ": " + h.stop.note));
+  char grace[48];
+  std::snprintf(grace, sizeof grace, "%.2f s (orphan_grace_s)", h.stop.orphan_grace_ms / 1000.0);
   if (h.stop.survivors.empty())
-    return result(p, Verdict::pass, std::string("nothing of the target's tree outlived the primary by ") + grace);
-  return result(p, Verdict::fail,
-                std::to_string(h.stop.survivors.size()) + " process(es) outlived the primary by more than " + grace,
-                {"survivors: " + pid_list(h.stop.survivors)});
+    return result(p, Verdict::pass, std::string("nothing of the target's tree outlived the primary by more than ") + grace);
+  std::string summary = std::to_string(h.stop.survivors.size()) + " process(es) outlived the primary by more than " + grace;
+  if (h.stop.primary_exit_ns && h.stop.orphan_check_ns > *h.stop.primary_exit_ns) {
+    char seen[64];
+    std::snprintf(seen, sizeof seen, ": still alive %.2f s after its exit", ns_to_ms(h.stop.orphan_check_ns - *h.stop.primary_exit_ns) / 1000.0);
+    summary += seen;
+  }
+  std::vector<std::string> evidence{"survivors: " + pid_list(h.stop.survivors)};
+  for (std::size_t i = 0; i < h.stop.survivors.size(); ++i) {
+    const std::string cmd = i < h.stop.survivor_commands.size() ? h.stop.survivor_commands[i] : std::string();
+    evidence.push_back("pid " + std::to_string(h.stop.survivors[i]) + ": " + (cmd.empty() ? "(command line not read)" : cmd));
+  }
+  return result(p, Verdict::fail, summary, std::move(evidence));
 }
 
 }  // namespace forkcheck::harness::detail

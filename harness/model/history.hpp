@@ -97,6 +97,9 @@ struct StopRecord {
   int primary_exit_status = -1;
   mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
   std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
+  std::vector<std::string> survivor_commands;  // their command lines, in the same order
+  int orphan_grace_ms = 0;             // how long the tree was given to follow the primary (applied)
+  mono_ns orphan_check_ns = 0;         // when the survivors were listed
   bool orphan_check_done = false;
   std::string note;                    // why the orphan check was not done, when it was not
 };

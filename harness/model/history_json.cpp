@@ -112,7 +112,9 @@ TargetInfo target_from(const json& j) {
 json to_json(const StopRecord& s) {
   return {{"primary_exited_during_run", s.primary_exited_during_run}, {"primary_exit_ns", opt(s.primary_exit_ns)},
           {"primary_exit_signal", s.primary_exit_signal}, {"primary_exit_status", s.primary_exit_status},
-          {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"orphan_check_done", s.orphan_check_done}};
+          {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"survivor_commands", s.survivor_commands},
+          {"orphan_grace_ms", s.orphan_grace_ms}, {"orphan_check_ns", s.orphan_check_ns},
+          {"orphan_check_done", s.orphan_check_done}};
 }
 
 StopRecord stop_from(const json& j) {
@@ -123,6 +125,9 @@ StopRecord stop_from(const json& j) {
   get(j, "primary_exit_status", s.primary_exit_status);
   get(j, "stop_sent_ns", s.stop_sent_ns);
   get(j, "survivors", s.survivors);
+  get(j, "survivor_commands", s.survivor_commands);
+  get(j, "orphan_grace_ms", s.orphan_grace_ms);
+  get(j, "orphan_check_ns", s.orphan_check_ns);
   get(j, "orphan_check_done", s.orphan_check_done);
   return s;
 }

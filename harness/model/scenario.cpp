@@ -116,6 +116,7 @@ void read_timing(const Reader& r, const YAML::Node& root, Scenario& s) {
   if (auto n = root["recovery_deadline_s"]) s.recovery_deadline_s = r.positive(n, "recovery_deadline_s");
   if (auto n = root["start_timeout_s"]) s.start_timeout_s = r.positive(n, "start_timeout_s");
   if (auto n = root["stop_grace_s"]) s.stop_grace_s = r.positive(n, "stop_grace_s");
+  if (auto n = root["orphan_grace_s"]) s.orphan_grace_s = r.positive(n, "orphan_grace_s");
   if (s.warmup_s >= s.duration_s) {
     const YAML::Node at = root["warmup_s"] ? root["warmup_s"] : root["duration_s"];
     r.fail(at, root["warmup_s"] ? "warmup_s" : "duration_s", "warmup_s must be less than duration_s");
@@ -291,7 +292,7 @@ std::string stem(std::string_view file_name) {
 Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view file_name) {
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
   r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
-                          "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "seed", "walkthrough", "load",
+                          "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "orphan_grace_s", "seed", "walkthrough", "load",
                           "faults", "properties", "max_forks_per_s"});
   Scenario s;
   s.source_path = std::string(file_name);

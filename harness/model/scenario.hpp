@@ -72,7 +72,8 @@ struct Scenario {
   double duration_s = 5.0;          // load duration, warm-up included
   double recovery_deadline_s = 1.0;
   double start_timeout_s = 10.0;    // how long the target may take to listen
-  double stop_grace_s = 5.0;        // SIGTERM to the primary -> exit, then survivors are orphans
+  double stop_grace_s = 5.0;        // how long the primary may take to exit after the harness's SIGTERM
+  double orphan_grace_s = 0.5;      // how long its tree may outlive the primary's exit: then survivors are orphans
   LoadSpec load;
   std::vector<FaultSpec> faults;
   std::vector<Property> properties; // empty in the file: all

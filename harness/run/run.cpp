@@ -32,7 +32,6 @@ namespace forkcheck::harness {
 namespace {
 
 constexpr mono_ns kTick = ms_to_ns(2);
-constexpr int kOrphanGraceMs = 500;  // how long a worker may outlive its stopped primary
 constexpr mono_ns kDeathConfirmTimeout = ms_to_ns(2000);
 
 mono_ns seconds_to_ns(double s) { return static_cast<mono_ns>(s * 1e9); }
@@ -215,7 +214,8 @@ void Run::stop_target() {
   std::vector<pid_t> known;
   for (const WorkerLifetime& w : observer_.workers()) known.push_back(w.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
-  history_.stop = target_.stop_and_check_orphans(known, grace_ms, kOrphanGraceMs);
+  const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
+  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
     history_.stop.primary_exit_ns = exit->exit_ns;

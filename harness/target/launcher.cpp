@@ -155,12 +155,15 @@ StopRecord Target::stop_and_check_orphans(const std::vector<pid_t>& known_worker
     rec.primary_exit_status = exit->status;
     // Its tree gets orphan_grace_ms after the primary's exit to follow it.
     const mono_ns deadline = std::max(monotonic_ns(), exit->seen_ns + ms_to_ns(orphan_grace_ms));
+    rec.orphan_grace_ms = orphan_grace_ms;
     rec.survivors = wait_tree_gone(state_->tree(), deadline);
+    rec.orphan_check_ns = monotonic_ns();
     rec.orphan_check_done = true;
   } else {
     rec.survivors = tree_members(state_->tree());
     rec.note = "the primary did not exit within " + std::to_string(grace_ms) + " ms of SIGTERM";
   }
+  for (pid_t p : rec.survivors) rec.survivor_commands.push_back(read_command_line(p));
   kill_tree();
   return rec;
 }

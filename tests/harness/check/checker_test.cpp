@@ -351,6 +351,23 @@ TEST(PrimaryAlive, APrimaryThatDiedBeforeItsScheduledKillFails) {
   EXPECT_EQ(only(Property::primary_alive, h, s).verdict, Verdict::fail);
 }
 
+// The message quotes the grace that was applied and how long the survivors were seen to outlive the
+// primary, and names each survivor's command line.
+TEST(NoOrphans, MessagesQuoteTheAppliedGraceTheObservedFigureAndTheSurvivors) {
+  History h = correct_cluster();
+  h.stop.orphan_grace_ms = 500;
+  h.stop.survivors = {103};
+  h.stop.survivor_commands = {"nginx: worker process"};
+  h.stop.orphan_check_ns = *h.stop.primary_exit_ns + ms_to_ns(1760);
+  const auto r = only(Property::no_orphans, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_EQ(r.summary, "1 process(es) outlived the primary by more than 0.50 s (orphan_grace_s): still alive 1.76 s after its exit");
+  EXPECT_NE(all_evidence(r).find("pid 103: nginx: worker process"), std::string::npos) << all_evidence(r);
+  h.stop.survivors.clear();
+  EXPECT_EQ(only(Property::no_orphans, h).summary,
+            "nothing of the target's tree outlived the primary by more than 0.50 s (orphan_grace_s)");
+}
+
 TEST(NoOrphans, SurvivorsFailAndAMissingCheckIsUnknown) {
   History h = correct_cluster();
   h.stop.survivors = {103, 104};

@@ -82,6 +82,7 @@ TEST(Scenario, EveryKeyIsRead) {
   EXPECT_DOUBLE_EQ(s.recovery_deadline_s, 2.5);
   EXPECT_DOUBLE_EQ(s.start_timeout_s, 4);
   EXPECT_DOUBLE_EQ(s.stop_grace_s, 3);
+  EXPECT_DOUBLE_EQ(s.orphan_grace_s, 1.5);
   EXPECT_EQ(s.seed, 18446744073709551615ull);
   EXPECT_DOUBLE_EQ(s.load.rate_rps, 50.5);
   EXPECT_TRUE(s.load.closed_loop);
