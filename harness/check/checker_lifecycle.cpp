@@ -59,6 +59,12 @@ PropertyResult check_bounded_restarts(const History& h, const Scenario& s) {
   if (burst.forks > limit)
     return result(p, Verdict::fail, std::to_string(burst.forks) + " forks within one second, over " + rate_text(limit),
                   std::move(evidence));
+  // A crash loop the target was never told of (its command has no {crash_file}) was not exercised.
+  for (std::size_t i = 0; i < h.faults.size(); ++i)
+    if (const std::string cannot = file_fault_cannot_act(h, h.faults[i]); !cannot.empty())
+      return result(p, Verdict::unknown,
+                    "fault " + std::to_string(i + 1) + " (" + std::string(to_string(h.faults[i].kind)) + ") " + cannot,
+                    std::move(evidence));
   if (!sees_every_fork(h))
     return result(p, Verdict::unknown,
                   "at most " + std::to_string(burst.forks) + " forks in any second " + kSampledCaveat,

@@ -60,7 +60,8 @@ void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTa
   if (targets_primary(f.kind)) {
     t.evidence.push_back(fault_label(h, i) + ": aimed at the primary, nothing to restore");
   } else if (touches_file(f.kind)) {
-    t.evidence.push_back(fault_label(h, i) + ": " + f.note);
+    const std::string cannot = file_fault_cannot_act(h, f);
+    t.evidence.push_back(fault_label(h, i) + ": " + (cannot.empty() ? f.note : cannot));
   } else if (later_storm_kill(h, i)) {
     return;  // judged with the storm's last kill
   } else if (f.kind == FaultKind::stop_worker && f.confirmed_ns) {

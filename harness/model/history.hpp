@@ -87,6 +87,7 @@ struct FaultRecord {
   // stop_worker / cont_worker: when every victim was seen stopped (state T) / running again;
   // empty: not confirmed before the deadline (death_seen_ns stays empty for these kinds).
   std::optional<mono_ns> confirmed_ns;
+  std::string path;                   // create_file / remove_file: the file it acted on
 };
 
 // How the run ended for the target.

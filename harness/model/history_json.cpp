@@ -72,7 +72,8 @@ WorkerLifetime worker_from(const json& j) {
 json to_json(const FaultRecord& f) {
   return {{"kind", to_string(f.kind)}, {"signal", f.signal}, {"scheduled_ns", f.scheduled_ns},
           {"sent_ns", f.sent_ns},      {"victims", f.victims}, {"victim_client_ports", f.victim_client_ports},
-          {"death_seen_ns", opt(f.death_seen_ns)}, {"note", f.note}};
+          {"death_seen_ns", opt(f.death_seen_ns)}, {"confirmed_ns", opt(f.confirmed_ns)}, {"path", f.path},
+          {"note", f.note}};
 }
 
 FaultRecord fault_from(const json& j) {
@@ -84,6 +85,8 @@ FaultRecord fault_from(const json& j) {
   get(j, "victims", f.victims);
   get(j, "victim_client_ports", f.victim_client_ports);
   get_opt(j, "death_seen_ns", f.death_seen_ns);
+  get_opt(j, "confirmed_ns", f.confirmed_ns);
+  get(j, "path", f.path);
   get(j, "note", f.note);
   return f;
 }

@@ -96,6 +96,11 @@ struct ScenarioError {
 std::vector<Property> properties_to_check(const Scenario& s);
 // addition: the scenario has a wire_fuzz fault.
 bool fuzzes_wire(const Scenario& s);
+// One warning per placeholder the scenario's faults act through that the target template lacks
+// (today: a create_file/remove_file fault on {crash_file} while the template has no {crash_file}, so
+// the target is never told of the file and the fault cannot act on it). For the run's start, when a
+// --target override replaced the scenario's own target.
+std::vector<std::string> fault_placeholders_missing(const Scenario& s, std::string_view target_template);
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);
 std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path);

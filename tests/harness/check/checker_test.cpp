@@ -174,6 +174,26 @@ TEST(NoOvershoot, ProcSamplingCannotPassButCanFail) {
   EXPECT_EQ(only(Property::no_overshoot, h).verdict, Verdict::fail);
 }
 
+// A file fault on a target never told of the file did not exercise a crash loop: unknown, not pass.
+TEST(BoundedRestarts, AFileFaultTheTargetWasNotToldOfIsUnknown) {
+  History h = correct_cluster({.kill = false});
+  Scenario s = walkthrough_scenario();
+  s.max_forks_per_s = 10;
+  FaultRecord create{FaultKind::create_file, 0, at(500), at(500), {}};
+  create.path = "/tmp/r/crash_file";
+  create.confirmed_ns = at(500.1);
+  create.note = "create /tmp/r/crash_file";
+  FaultRecord remove = create;
+  remove.kind = FaultKind::remove_file;
+  remove.sent_ns = at(900);
+  h.faults = {create, remove};
+  const auto r = only(Property::bounded_restarts, h, s);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_EQ(r.summary, "fault 1 (create_file) cannot act on this target: its command line does not name /tmp/r/crash_file");
+  h.target.command += " --crash-file /tmp/r/crash_file";
+  EXPECT_EQ(only(Property::bounded_restarts, h, s).verdict, Verdict::pass);
+}
+
 TEST(BoundedRestarts, ProcSamplingCannotPass) {
   History h = correct_cluster();
   Scenario s = walkthrough_scenario();

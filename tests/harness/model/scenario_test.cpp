@@ -212,4 +212,19 @@ TEST(Signals, NamesAndNumbers) {
 }
 
 }  // namespace
+TEST(Scenario, AFileFaultOnATargetWithoutTheCrashFilePlaceholderIsWarnedOf) {
+  Scenario s;
+  FaultSpec create;
+  create.kind = FaultKind::create_file;
+  s.faults = {create};
+  const auto warnings = fault_placeholders_missing(s, "nginx-target.sh {port} {workers}");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("fault 1 (create_file) acts on {crash_file} but the target command has no {crash_file}"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_TRUE(fault_placeholders_missing(s, "brokencluster --crash-file {crash_file} --port {port}").empty());
+  s.faults[0].path = "/tmp/fixed-path";
+  EXPECT_TRUE(fault_placeholders_missing(s, "nginx-target.sh {port}").empty());
+}
+
 }  // namespace forkcheck::harness
