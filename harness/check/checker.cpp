@@ -1,5 +1,6 @@
 #include "harness/check/checker.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -23,10 +24,14 @@ std::string describe_mismatch(const TableRow& r) {
 
 PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s) {
   const Property p = Property::steps_match_walkthrough;
+  // The walkthrough's crash (rows 9-10) is the run's first fault meant to kill: when it did not
+  // happen the rows after it show what the run did not do, not what the target did.
+  const auto kill = std::find_if(h.faults.begin(), h.faults.end(), [](const FaultRecord& f) { return expects_death(f); });
+  if (kill == h.faults.end()) return result(p, Verdict::unknown, "no worker was killed in this run: rows 9-10 cannot be compared");
+  if (!kill->death_seen_ns)
+    return result(p, Verdict::unknown, "the walkthrough's kill did not happen (no victim death was seen): rows 9-10 cannot be compared",
+                  {kill->note.empty() ? "no note" : kill->note});
   const ExecutionTable table = build_execution_table(h, s, /*run_over=*/true);
-  bool crashed = false;
-  for (const auto& r : table.rows) crashed = crashed || r.step == 9;
-  if (!crashed) return result(p, Verdict::unknown, "no worker was killed in this run: rows 9-10 cannot be compared");
   std::vector<std::string> evidence;
   int first = 0;
   for (const auto& r : table.rows) {

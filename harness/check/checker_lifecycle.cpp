@@ -40,18 +40,6 @@ std::optional<mono_ns> deaths_stop_ns(const History& h) {
   return at;
 }
 
-// The first instant >= from with N ready workers.
-std::optional<mono_ns> first_full_ready(const History& h, mono_ns from) {
-  std::vector<mono_ns> ts{from};
-  for (const auto& w : h.workers)
-    for (auto t : {std::optional<mono_ns>(w.fork_ns), w.ready_ns, w.exit_ns})
-      if (t && *t >= from) ts.push_back(*t);
-  std::sort(ts.begin(), ts.end());
-  for (mono_ns t : ts)
-    if (ready_workers_at(h, t) >= h.target.workers) return t;
-  return std::nullopt;
-}
-
 std::string rate_text(double limit) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%g forks/s", limit);
@@ -71,6 +59,16 @@ PropertyResult check_bounded_restarts(const History& h, const Scenario& s) {
   if (burst.forks > limit)
     return result(p, Verdict::fail, std::to_string(burst.forks) + " forks within one second, over " + rate_text(limit),
                   std::move(evidence));
+  // A crash loop the target was never told of (its command has no {crash_file}) was not exercised.
+  for (std::size_t i = 0; i < h.faults.size(); ++i)
+    if (const std::string cannot = file_fault_cannot_act(h, h.faults[i]); !cannot.empty())
+      return result(p, Verdict::unknown,
+                    "fault " + std::to_string(i + 1) + " (" + std::string(to_string(h.faults[i].kind)) + ") " + cannot,
+                    std::move(evidence));
+  if (!sees_every_fork(h))
+    return result(p, Verdict::unknown,
+                  "at most " + std::to_string(burst.forks) + " forks in any second " + kSampledCaveat,
+                  std::move(evidence));
   const auto stop = deaths_stop_ns(h);
   if (!stop) return result(p, Verdict::pass, "at most " + std::to_string(burst.forks) + " forks in any second", std::move(evidence));
   const auto deadline = seconds_to_ns(s.recovery_deadline_s);
@@ -83,8 +81,8 @@ PropertyResult check_bounded_restarts(const History& h, const Scenario& s) {
                       " after the deaths stopped",
                   std::move(evidence));
   }
-  if (!back && h.run_end_ns > 0 && h.run_end_ns - *stop < deadline)
-    return result(p, Verdict::unknown, "the run ended before the recovery deadline", std::move(evidence));
+  if (!back && service_end_ns(h) - *stop < deadline)
+    return result(p, Verdict::unknown, "the service window ended before the recovery deadline", std::move(evidence));
   evidence.push_back("deaths stopped at " + at_ms(h, *stop) + "; " +
                      (back ? n + " ready only after " + ms(*back - *stop) : "never " + n + " ready workers again"));
   return result(p, Verdict::fail, "not back to " + n + " ready workers within " + ms(deadline) + " once deaths stopped",

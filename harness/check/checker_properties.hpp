@@ -35,6 +35,21 @@ inline PropertyResult result(Property p, Verdict v, std::string summary, std::ve
   return PropertyResult{p, v, std::move(summary), std::move(evidence)};
 }
 
+// Whether the observer saw every fork and exit (the kernel's process events). The /proc sampler
+// misses a child born and reaped between two samples, so a count it never saw go over a limit
+// proves nothing.
+inline bool sees_every_fork(const History& h) { return h.target.observer_source != "proc"; }
+inline constexpr const char* kSampledCaveat =
+    "as far as /proc sampling saw: a worker born and reaped between two samples is invisible to it (no proc "
+    "connector in this run)";
+
+// A create_file/remove_file fault can act only on a target told of its file: the target's command
+// line names the path. Empty when it can (or the record has no path); else why it cannot.
+inline std::string file_fault_cannot_act(const History& h, const FaultRecord& f) {
+  if (!touches_file(f.kind) || f.path.empty() || h.target.command.find(f.path) != std::string::npos) return {};
+  return "cannot act on this target: its command line does not name " + f.path;
+}
+
 // At most this many individual requests or instants are quoted per property.
 constexpr std::size_t kMaxQuoted = 5;
 

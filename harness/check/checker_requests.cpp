@@ -16,22 +16,25 @@ bool connection_loss(RequestError e) {
          e == RequestError::bad_response || e == RequestError::other;
 }
 
-// The service window: from the instant the port first accepted a connection until the harness
-// stops the target or a fault aims at the primary. Probes refused while the target was still
-// starting, and requests after the stop, are not the target's responsibility.
+// The instant a request belongs to: when the schedule wanted it sent. A request that never got a
+// connection (start_ns = 0, recorded as a timeout) still belongs to its intended instant: it is a
+// failure of exactly the moment connections were stuck.
+mono_ns request_instant(const RequestRecord& r) { return r.intended_ns ? r.intended_ns : r.start_ns; }
+
+// The service window: from the instant the port first accepted a connection to service_end_ns (the
+// stop, or a fault aimed at the primary). Probes refused while the target was still starting, and
+// requests after the stop, are not the target's responsibility.
 mono_ns window_start(const History& h) {
   if (h.target.listening_ns) return *h.target.listening_ns;
   mono_ns first_ok = INT64_MAX;
   for (const auto& r : h.requests)
-    if (r.error == RequestError::ok) first_ok = std::min(first_ok, r.start_ns);
+    if (r.error == RequestError::ok) first_ok = std::min(first_ok, request_instant(r));
   return first_ok;
 }
 
-mono_ns window_end(const History& h) {
-  mono_ns end = h.stop.stop_sent_ns > 0 ? h.stop.stop_sent_ns : INT64_MAX;
-  for (const auto& f : h.faults)
-    if (targets_primary(f.kind)) end = std::min(end, f.sent_ns ? f.sent_ns : f.scheduled_ns);
-  return end;
+bool in_window(const RequestRecord& r, mono_ns start, mono_ns end) {
+  const mono_ns t = request_instant(r);
+  return t >= start && t < end;
 }
 
 }  // namespace
@@ -67,6 +70,7 @@ std::string describe(const History& h, const RequestRecord& r) {
   std::string line = std::string(r.probe ? "probe" : "request") + " #" + std::to_string(r.id) + " (connection " +
                      std::to_string(r.connection_id) + ", port " + std::to_string(r.local_port) + ", intended " +
                      at_ms(h, r.intended_ns) + ", ended " + at_ms(h, r.end_ns) + "): " + std::string(to_string(r.error));
+  if (r.start_ns == 0 && r.error == RequestError::timeout) line += " (never sent: no connection was free within the timeout)";
   if (r.status) line += " status " + std::to_string(r.status);
   if (r.worker_pid) line += " from pid " + std::to_string(r.worker_pid);
   return line;
@@ -88,10 +92,10 @@ struct Failures {
 
 PropertyResult check_no_dropped_requests(const History& h, const Scenario&) {
   const Property p = Property::no_dropped_requests;
-  const mono_ns start = window_start(h), end = window_end(h);
+  const mono_ns start = window_start(h), end = service_end_ns(h);
   Failures f;
   for (const auto& r : h.requests) {
-    if (r.probe || r.start_ns < start || r.start_ns >= end) continue;
+    if (r.probe || !in_window(r, start, end)) continue;
     ++f.considered;
     if (r.error == RequestError::ok) continue;
     if (const auto i = excusing_fault(h, r)) {
@@ -118,10 +122,10 @@ PropertyResult check_no_dropped_requests(const History& h, const Scenario&) {
 
 PropertyResult check_service_available(const History& h, const Scenario&) {
   const Property p = Property::service_available;
-  const mono_ns start = window_start(h), end = window_end(h);
+  const mono_ns start = window_start(h), end = service_end_ns(h);
   Failures f;
   for (const auto& r : h.requests) {
-    if (r.start_ns < start || r.start_ns >= end) continue;
+    if (!in_window(r, start, end)) continue;
     ++f.considered;
     const bool unavailable = r.error == RequestError::refused || r.error == RequestError::connect_timeout ||
                              (r.error == RequestError::timeout && !excusing_fault(h, r));

@@ -1,6 +1,7 @@
 // Properties about the worker set and the primary: workers_restored, no_overshoot, primary_alive,
 // no_orphans.
 #include <algorithm>
+#include <cstdint>
 
 #include "harness/check/checker_properties.hpp"
 #include "harness/model/pid_list.hpp"
@@ -36,12 +37,11 @@ void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, Restor
       ++t.failed;
       line += ", over the deadline of " + ms(deadline_ns);
     }
-  } else if (h.run_end_ns > 0 && h.run_end_ns - *r.death_ns < deadline_ns) {
+  } else if (const mono_ns end = service_end_ns(h); end - *r.death_ns < deadline_ns) {
     ++t.undecided;
-    line += "; the run ended " + ms(h.run_end_ns - *r.death_ns) + " after the death, before the deadline";
+    line += "; the service window ended " + ms(end - *r.death_ns) + " after the death, before the deadline";
   } else {
     ++t.failed;
-    const mono_ns end = service_end_ns(h);
     line += "; never back to " + std::to_string(h.target.workers) + " ready workers (" +
             std::to_string(ready_workers_at(h, end)) + " at the end of the run)";
   }
@@ -60,7 +60,8 @@ void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTa
   if (targets_primary(f.kind)) {
     t.evidence.push_back(fault_label(h, i) + ": aimed at the primary, nothing to restore");
   } else if (touches_file(f.kind)) {
-    t.evidence.push_back(fault_label(h, i) + ": " + f.note);
+    const std::string cannot = file_fault_cannot_act(h, f);
+    t.evidence.push_back(fault_label(h, i) + ": " + (cannot.empty() ? f.note : cannot));
   } else if (later_storm_kill(h, i)) {
     return;  // judged with the storm's last kill
   } else if (f.kind == FaultKind::stop_worker && f.confirmed_ns) {
@@ -77,6 +78,15 @@ void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTa
   }
 }
 
+// What "ready" rests on in this run: the count is only as good as this.
+std::string readiness_basis(const History& h) {
+  const std::string stopped = "; a worker seen stopped by a stop_worker fault is not ready until seen running again";
+  if (h.target.white_box) return "ready: the worker's own ready event (white-box)" + stopped;
+  return "ready: from the first request the worker answered (black-box: a worker that answered once counts as ready "
+         "until it exits or is seen stopped; a worker hung without being stopped by the harness is not detected)" +
+         stopped;
+}
+
 }  // namespace
 
 PropertyResult check_workers_restored(const History& h, const Scenario& s) {
@@ -84,6 +94,7 @@ PropertyResult check_workers_restored(const History& h, const Scenario& s) {
   if (h.target.workers < 1) return result(p, Verdict::unknown, "N (the target's worker count) is not known");
   const auto deadline_ns = seconds_to_ns(s.recovery_deadline_s);
   RestoreTally t;
+  t.evidence.push_back(readiness_basis(h));
   for (std::size_t i = 0; i < h.faults.size(); ++i) judge_fault(h, i, deadline_ns, t);
   const std::string n = std::to_string(h.target.workers);
   if (t.failed > 0)
@@ -93,7 +104,8 @@ PropertyResult check_workers_restored(const History& h, const Scenario& s) {
   if (t.undecided > 0)
     return result(p, Verdict::unknown, std::to_string(t.undecided) + " fault(s) could not be judged",
                   std::move(t.evidence));
-  if (t.recovered == 0) return result(p, Verdict::pass, "no worker was killed: nothing to restore", std::move(t.evidence));
+  if (t.recovered == 0)
+    return result(p, Verdict::unknown, "no fault killed or stopped a worker: nothing to judge", std::move(t.evidence));
   return result(p, Verdict::pass,
                 std::to_string(t.recovered) + " fault(s), each followed by " + n + " ready workers within " +
                     ms(deadline_ns) + " (slowest " + ms(t.worst_ns) + ")",
@@ -105,15 +117,16 @@ PropertyResult check_no_overshoot(const History& h, const Scenario&) {
   const int n = h.target.workers;
   if (n < 1) return result(p, Verdict::unknown, "N (the target's worker count) is not known");
   std::vector<mono_ns> forks;
-  // The window ends at the operator's stop: what the tree does while it is being stopped (a primary
+  // The window ends at service_end_ns: what the tree does while it is being stopped (a primary
   // gone, its orphans reparented) is no_orphans' business, not a count of serving workers.
-  const bool stopped = h.stop.stop_sent_ns > 0;
+  const mono_ns end = service_end_ns(h);
   for (const auto& w : h.workers)
-    if (!stopped || w.fork_ns < h.stop.stop_sent_ns) forks.push_back(w.fork_ns);
+    if (w.fork_ns < end) forks.push_back(w.fork_ns);
   std::sort(forks.begin(), forks.end());
   const auto startup = std::find_if(forks.begin(), forks.end(), [&](mono_ns t) { return live_workers_at(h, t) >= n; });
+  // A count that never reached N cannot say whether the target would have gone past it.
   if (startup == forks.end())
-    return result(p, Verdict::pass, "the live count never reached N = " + std::to_string(n));
+    return result(p, Verdict::unknown, "the live count never reached N = " + std::to_string(n) + ": nothing to judge");
   std::vector<std::string> evidence;
   int worst = n;
   for (auto it = startup; it != forks.end(); ++it) {
@@ -126,6 +139,8 @@ PropertyResult check_no_overshoot(const History& h, const Scenario&) {
       if (w.fork_ns <= *it && (!w.exit_ns || *w.exit_ns > *it)) pids.push_back(w.pid);
     evidence.push_back("at " + at_ms(h, *it) + ": " + std::to_string(live) + " live workers: " + pid_list(pids));
   }
+  if (evidence.empty() && !sees_every_fork(h))
+    return result(p, Verdict::unknown, "the live count never exceeded N = " + std::to_string(n) + " " + kSampledCaveat);
   if (evidence.empty())
     return result(p, Verdict::pass,
                   "after start-up (" + at_ms(h, *startup) + ") the live count never exceeded N = " + std::to_string(n));
@@ -133,14 +148,17 @@ PropertyResult check_no_overshoot(const History& h, const Scenario&) {
                 std::move(evidence));
 }
 
-PropertyResult check_primary_alive(const History& h, const Scenario& s) {
+PropertyResult check_primary_alive(const History& h, const Scenario&) {
   const Property p = Property::primary_alive;
   if (h.target.primary_pid == 0) return result(p, Verdict::unknown, "the primary's pid is not known");
   const std::string who = "the primary (pid " + std::to_string(h.target.primary_pid) + ")";
   if (!h.stop.primary_exited_during_run) return result(p, Verdict::pass, who + " was alive until the harness stopped it");
-  const bool planned =
-      std::any_of(h.faults.begin(), h.faults.end(), [](const FaultRecord& f) { return targets_primary(f.kind); }) ||
-      std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) { return targets_primary(f.kind); });
+  // Only a primary fault sent at or before the death excuses it: a primary that died on its own
+  // before the scheduled kill has failed.
+  const mono_ns exit_ns = h.stop.primary_exit_ns.value_or(INT64_MAX);
+  const bool planned = std::any_of(h.faults.begin(), h.faults.end(), [&](const FaultRecord& f) {
+    return targets_primary(f.kind) && f.sent_ns > 0 && f.sent_ns <= exit_ns;
+  });
   std::string how = h.stop.primary_exit_ns ? " at " + at_ms(h, *h.stop.primary_exit_ns) : std::string();
   how += h.stop.primary_exit_signal ? " (" + signal_name(h.stop.primary_exit_signal) + ")"
                                     : " (status " + std::to_string(h.stop.primary_exit_status) + ")";
@@ -148,16 +166,28 @@ PropertyResult check_primary_alive(const History& h, const Scenario& s) {
   return result(p, Verdict::fail, who + " exited during the run" + how, {who + " exited" + how});
 }
 
-PropertyResult check_no_orphans(const History& h, const Scenario& s) {
+// The figure applied is the scenario's orphan_grace_s, as the launcher recorded it; the figure
+// observed is how long after the primary's exit the survivors were still alive.
+PropertyResult check_no_orphans(const History& h, const Scenario&) {
   const Property p = Property::no_orphans;
-  if (!h.stop.orphan_check_done) return result(p, Verdict::unknown, "the orphan check was not done");
-  char grace[32];
-  std::snprintf(grace, sizeof grace, "%.1f s", s.stop_grace_s);
+  if (!h.stop.orphan_check_done)
+    return result(p, Verdict::unknown, "the orphan check was not done" + (h.stop.note.empty() ? "" : ": " + h.stop.note));
+  char grace[48];
+  std::snprintf(grace, sizeof grace, "%.2f s (orphan_grace_s)", h.stop.orphan_grace_ms / 1000.0);
   if (h.stop.survivors.empty())
-    return result(p, Verdict::pass, std::string("nothing of the target's tree outlived the primary by ") + grace);
-  return result(p, Verdict::fail,
-                std::to_string(h.stop.survivors.size()) + " process(es) outlived the primary by more than " + grace,
-                {"survivors: " + pid_list(h.stop.survivors)});
+    return result(p, Verdict::pass, std::string("nothing of the target's tree outlived the primary by more than ") + grace);
+  std::string summary = std::to_string(h.stop.survivors.size()) + " process(es) outlived the primary by more than " + grace;
+  if (h.stop.primary_exit_ns && h.stop.orphan_check_ns > *h.stop.primary_exit_ns) {
+    char seen[64];
+    std::snprintf(seen, sizeof seen, ": still alive %.2f s after its exit", ns_to_ms(h.stop.orphan_check_ns - *h.stop.primary_exit_ns) / 1000.0);
+    summary += seen;
+  }
+  std::vector<std::string> evidence{"survivors: " + pid_list(h.stop.survivors)};
+  for (std::size_t i = 0; i < h.stop.survivors.size(); ++i) {
+    const std::string cmd = i < h.stop.survivor_commands.size() ? h.stop.survivor_commands[i] : std::string();
+    evidence.push_back("pid " + std::to_string(h.stop.survivors[i]) + ": " + (cmd.empty() ? "(command line not read)" : cmd));
+  }
+  return result(p, Verdict::fail, summary, std::move(evidence));
 }
 
 }  // namespace forkcheck::harness::detail

@@ -85,7 +85,7 @@ struct Builder {
   bool add_crash_row(std::size_t fault_index, const FaultRecovery& rec);
   bool add_replacement_row(std::size_t fault_index, const FaultRecovery& rec);
   void add_continue_row();
-  std::string shares_note() const;
+  std::string shares_note(std::optional<bool>& balanced) const;
 };
 
 bool Builder::add_start_rows() {
@@ -122,12 +122,31 @@ bool Builder::add_fork_rows() {
                       "All workers forked (N = " + ns + ")");
 }
 
-std::string Builder::shares_note() const {
+// Row 7 is judged on the load served before the first fault (or to the end of the window): only
+// then are exactly the N first workers serving. Each one's share must be within +-25 % of 1/N.
+constexpr double kShareTolerance = 0.25;
+
+std::string Builder::shares_note(std::optional<bool>& balanced) const {
+  mono_ns until = end_ns();
+  for (const auto& f : h.faults)
+    if (f.sent_ns > 0) until = std::min(until, f.sent_ns);
   std::map<pid_t, std::size_t> served;
+  for (std::size_t i = 0; i < by_fork.size() && i < static_cast<std::size_t>(std::max(n, 0)); ++i) served[by_fork[i]->pid] = 0;
   std::size_t total = 0;
   for (const auto& r : h.requests)
-    if (!r.probe && r.error == RequestError::ok) ++served[r.worker_pid], ++total;
-  std::string out = "Incoming requests load balanced:";
+    if (!r.probe && r.error == RequestError::ok && r.intended_ns < until) ++served[r.worker_pid], ++total;
+  const double fair = 1.0 / std::max(n, 1);
+  if (total > 0) {
+    balanced = true;
+    for (const auto& [pid, count] : served) {
+      const double share = static_cast<double>(count) / static_cast<double>(total);
+      if (share < fair * (1 - kShareTolerance) || share > fair * (1 + kShareTolerance)) balanced = false;
+    }
+  }
+  char bounds[96];
+  std::snprintf(bounds, sizeof bounds, " (%zu requests before the first fault; each share must be %.1f-%.1f%%, 1/N +-25 %%)",
+                total, 100 * fair * (1 - kShareTolerance), 100 * fair * (1 + kShareTolerance));
+  std::string out = balanced && !*balanced ? "Incoming requests NOT load balanced:" : "Incoming requests load balanced:";
   for (const auto& [pid, count] : served) {
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * static_cast<double>(count) / static_cast<double>(total));
@@ -140,7 +159,7 @@ std::string Builder::shares_note() const {
   }
   if (total == 0) out += " no request served yet,";
   const bool primary = answered_by_primary(end_ns());
-  return out + (primary ? " the primary answered requests itself" : " the primary answered none");
+  return out + (primary ? " the primary answered requests itself" : " the primary answered none") + bounds;
 }
 
 bool Builder::add_serve_rows() {
@@ -164,7 +183,7 @@ bool Builder::add_serve_rows() {
   const mono_ns load_start = h.load_start_ns;
   if (load_start > 0) {
     observe_primary(distribute, load_start, end_ns());
-    distribute.notes = shares_note();
+    distribute.notes = shares_note(distribute.balanced);
   } else {
     distribute.notes = "not observed: the load never started";
   }

@@ -123,6 +123,7 @@ void freeze_and_kill(FaultRecord& rec, const std::vector<Victim>& victims, std::
 
 // create_file / remove_file: the instant is sent_ns, confirmed_ns once the file is (or is not) there.
 void change_file(FaultRecord& rec, const std::string& path) {
+  rec.path = path;
   rec.sent_ns = monotonic_ns();
   bool done = false;
   if (rec.kind == FaultKind::create_file) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <csignal>
 #include <utility>
 
@@ -47,19 +48,35 @@ bool contains(const std::vector<pid_t>& pids, pid_t pid) {
   return std::find(pids.begin(), pids.end(), pid) != pids.end();
 }
 
+}  // namespace
+
+bool stopped_at(const History& h, pid_t pid, mono_ns t) {
+  bool stopped = false;
+  for (const auto& f : h.faults) {
+    const bool stop = f.kind == FaultKind::stop_worker, cont = f.kind == FaultKind::cont_worker;
+    if ((stop || cont) && f.confirmed_ns && *f.confirmed_ns <= t && contains(f.victims, pid)) stopped = stop;
+  }
+  return stopped;
+}
+
+namespace {
+
 int ready_excluding(const History& h, mono_ns t, const std::vector<pid_t>& excluded) {
   int n = 0;
   for (const auto& w : h.workers)
-    if (is_ready(w, t) && !contains(excluded, w.pid)) ++n;
+    if (is_ready(w, t) && !contains(excluded, w.pid) && !stopped_at(h, w.pid, t)) ++n;
   return n;
 }
 
-// Every instant at which the ready count can change, from `from` on.
+// Every instant at which the ready count can change, from `from` on: a worker's fork, readiness and
+// exit, and a stop or continue seen by a fault.
 std::vector<mono_ns> change_instants(const History& h, mono_ns from) {
   std::vector<mono_ns> ts{from};
   for (const auto& w : h.workers)
     for (auto t : {std::optional<mono_ns>(w.fork_ns), w.ready_ns, w.exit_ns})
       if (t && *t >= from) ts.push_back(*t);
+  for (const auto& f : h.faults)
+    if (f.confirmed_ns && *f.confirmed_ns >= from) ts.push_back(*f.confirmed_ns);
   std::sort(ts.begin(), ts.end());
   ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
   return ts;
@@ -116,7 +133,10 @@ int live_workers_at(const History& h, mono_ns t) {
 }
 
 mono_ns service_end_ns(const History& h) {
-  if (h.stop.stop_sent_ns > 0) return h.stop.stop_sent_ns;
+  mono_ns end = h.stop.stop_sent_ns > 0 ? h.stop.stop_sent_ns : INT64_MAX;
+  for (const auto& f : h.faults)
+    if (targets_primary(f.kind) && (f.sent_ns || f.scheduled_ns)) end = std::min(end, f.sent_ns ? f.sent_ns : f.scheduled_ns);
+  if (end != INT64_MAX) return end;
   if (h.run_end_ns > 0) return h.run_end_ns;
   mono_ns t = h.target.launch_ns;
   for (const auto& r : h.requests) t = std::max(t, r.end_ns);
@@ -133,12 +153,13 @@ const WorkerLifetime* find_worker(const History& h, pid_t pid) {
 
 int ready_workers_at(const History& h, mono_ns t) { return ready_excluding(h, t, {}); }
 
-void derive_ready_from_requests(History& h) {
-  for (const auto& r : h.requests) {
-    if (r.error != RequestError::ok || r.worker_pid == 0) continue;
-    for (auto& w : h.workers)
-      if (w.pid == r.worker_pid && (!w.ready_ns || *w.ready_ns > r.end_ns)) w.ready_ns = r.end_ns;
+std::optional<mono_ns> first_full_ready(const History& h, mono_ns from, const std::vector<pid_t>& excluded) {
+  const mono_ns end = service_end_ns(h);
+  for (mono_ns t : change_instants(h, from)) {
+    if (t > end) break;
+    if (ready_excluding(h, t, excluded) >= h.target.workers) return t;
   }
+  return std::nullopt;
 }
 
 std::optional<mono_ns> FaultRecovery::recovery_ns() const {
@@ -160,13 +181,7 @@ FaultRecovery recovery_after(const History& h, std::size_t fault_index) {
   if (!r.death_ns) return r;
   // Victims are excluded outright: the pidfd and the observer may stamp the same death a little
   // apart, and a victim must never count towards its own recovery.
-  for (mono_ns t : change_instants(h, *r.death_ns)) {
-    if (h.run_end_ns > 0 && t > h.run_end_ns) break;
-    if (ready_excluding(h, t, f.victims) >= h.target.workers) {
-      r.restored_ns = t;
-      break;
-    }
-  }
+  r.restored_ns = first_full_ready(h, *r.death_ns, f.victims);
   return r;
 }
 

@@ -88,6 +88,7 @@ struct FaultRecord {
   // stop_worker / cont_worker: when every victim was seen stopped (state T) / running again;
   // empty: not confirmed before the deadline (death_seen_ns stays empty for these kinds).
   std::optional<mono_ns> confirmed_ns;
+  std::string path;                   // create_file / remove_file: the file it acted on
 };
 
 // How the run ended for the target.
@@ -98,6 +99,9 @@ struct StopRecord {
   int primary_exit_status = -1;
   mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
   std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
+  std::vector<std::string> survivor_commands;  // their command lines, in the same order
+  int orphan_grace_ms = 0;             // how long the tree was given to follow the primary (applied)
+  mono_ns orphan_check_ns = 0;         // when the survivors were listed
   bool orphan_check_done = false;
   std::string note;                    // why the orphan check was not done, when it was not
 };
@@ -174,16 +178,20 @@ bool touches_file(FaultKind k);
 // Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
 bool expects_death(const FaultRecord& f);
 
-// The end of the service window: when the harness sent the stop, else the end of the run, else the
-// latest instant recorded. "At the end of the run" in evidence means this instant.
+// The end of every checker's window (the one rule, docs/design.md): the first of the harness's stop
+// and a fault aimed at the primary; else the end of the run; else the latest instant recorded. What
+// the tree does once it is being stopped is no_orphans' and graceful_stop's business. "At the end of
+// the run" in evidence means this instant.
 mono_ns service_end_ns(const History& h);
 
 const WorkerLifetime* find_worker(const History& h, pid_t pid);
-// Live at t and ready at or before t (ready_ns set and <= t).
+// Whether a stop_worker fault saw `pid` stopped at or before t and no later cont_worker saw it
+// running again: a stopped worker serves nothing, so it is not ready whatever it did before.
+bool stopped_at(const History& h, pid_t pid, mono_ns t);
+// Live at t, ready at or before t (ready_ns set and <= t) and not stopped at t.
 int ready_workers_at(const History& h, mono_ns t);
-// Black-box readiness: a worker is ready once it has served a request. Sets each worker's ready_ns
-// to the end of the first ok request it served, when that is earlier than what is recorded.
-void derive_ready_from_requests(History& h);
+// The first instant >= from, and not after service_end_ns, with N ready workers not in `excluded`.
+std::optional<mono_ns> first_full_ready(const History& h, mono_ns from, const std::vector<pid_t>& excluded = {});
 
 // What happened after a fault that killed workers: the replacements and when the cluster was back.
 struct FaultRecovery {

@@ -73,7 +73,8 @@ WorkerLifetime worker_from(const json& j) {
 json to_json(const FaultRecord& f) {
   return {{"kind", to_string(f.kind)}, {"signal", f.signal}, {"scheduled_ns", f.scheduled_ns},
           {"sent_ns", f.sent_ns},      {"victims", f.victims}, {"victim_client_ports", f.victim_client_ports},
-          {"death_seen_ns", opt(f.death_seen_ns)}, {"note", f.note}};
+          {"death_seen_ns", opt(f.death_seen_ns)}, {"confirmed_ns", opt(f.confirmed_ns)}, {"path", f.path},
+          {"note", f.note}};
 }
 
 FaultRecord fault_from(const json& j) {
@@ -85,6 +86,8 @@ FaultRecord fault_from(const json& j) {
   get(j, "victims", f.victims);
   get(j, "victim_client_ports", f.victim_client_ports);
   get_opt(j, "death_seen_ns", f.death_seen_ns);
+  get_opt(j, "confirmed_ns", f.confirmed_ns);
+  get(j, "path", f.path);
   get(j, "note", f.note);
   return f;
 }
@@ -113,7 +116,9 @@ TargetInfo target_from(const json& j) {
 json to_json(const StopRecord& s) {
   return {{"primary_exited_during_run", s.primary_exited_during_run}, {"primary_exit_ns", opt(s.primary_exit_ns)},
           {"primary_exit_signal", s.primary_exit_signal}, {"primary_exit_status", s.primary_exit_status},
-          {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"orphan_check_done", s.orphan_check_done}};
+          {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"survivor_commands", s.survivor_commands},
+          {"orphan_grace_ms", s.orphan_grace_ms}, {"orphan_check_ns", s.orphan_check_ns},
+          {"orphan_check_done", s.orphan_check_done}};
 }
 
 StopRecord stop_from(const json& j) {
@@ -124,6 +129,9 @@ StopRecord stop_from(const json& j) {
   get(j, "primary_exit_status", s.primary_exit_status);
   get(j, "stop_sent_ns", s.stop_sent_ns);
   get(j, "survivors", s.survivors);
+  get(j, "survivor_commands", s.survivor_commands);
+  get(j, "orphan_grace_ms", s.orphan_grace_ms);
+  get(j, "orphan_check_ns", s.orphan_check_ns);
   get(j, "orphan_check_done", s.orphan_check_done);
   return s;
 }

@@ -116,6 +116,7 @@ void read_timing(const Reader& r, const YAML::Node& root, Scenario& s) {
   if (auto n = root["recovery_deadline_s"]) s.recovery_deadline_s = r.positive(n, "recovery_deadline_s");
   if (auto n = root["start_timeout_s"]) s.start_timeout_s = r.positive(n, "start_timeout_s");
   if (auto n = root["stop_grace_s"]) s.stop_grace_s = r.positive(n, "stop_grace_s");
+  if (auto n = root["orphan_grace_s"]) s.orphan_grace_s = r.positive(n, "orphan_grace_s");
   if (s.warmup_s >= s.duration_s) {
     const YAML::Node at = root["warmup_s"] ? root["warmup_s"] : root["duration_s"];
     r.fail(at, root["warmup_s"] ? "warmup_s" : "duration_s", "warmup_s must be less than duration_s");
@@ -198,8 +199,14 @@ void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& pat
     f.path = r.text(v, path + ".path");
     if (f.path.empty()) r.fail(v, path + ".path", "must not be empty");
   }
-  if (auto v = n["signal"]; v && touches_file(f.kind))
-    r.fail(v, path + ".signal", std::string(to_string(f.kind)) + " sends no signal");
+  // Only kill_worker's signal is chosen by the scenario; every other kind has its own fixed signal
+  // (or none), so a `signal:` there would be silently ignored.
+  if (auto v = n["signal"]; v && f.kind != FaultKind::kill_worker)
+    r.fail(v, path + ".signal",
+           "signal belongs to kill_worker only (" + std::string(to_string(f.kind)) +
+               (touches_file(f.kind) || f.kind == FaultKind::wire_fuzz ? " sends no signal"
+                                                                        : " always sends " + signal_name(default_signal(f.kind))) +
+               ")");
 }
 
 // wire_fuzz's own keys (and the keys it cannot take). A relative corpus is the scenario file's neighbour.
@@ -209,7 +216,7 @@ void read_wire_fuzz_keys(const Reader& r, const YAML::Node& n, const std::string
   for (const char* key : {"inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"})
     if (auto v = n[key]; v && !fuzz) r.fail(v, path + "." + key, std::string(key) + " belongs to wire_fuzz only");
   if (!fuzz) return;
-  for (const char* key : {"signal", "victim", "victims"})
+  for (const char* key : {"victim", "victims"})
     if (auto v = n[key]) r.fail(v, path + "." + key, std::string("wire_fuzz takes no ") + key + " (it sends requests, not signals)");
   f.signal = 0;
   WireFuzzSpec& w = f.wire;
@@ -234,7 +241,7 @@ FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& pa
   f.at_s = s.warmup_s;
   read_kind_keys(r, n, path, f);
   read_wire_fuzz_keys(r, n, path, s.source_path, f);
-  if (auto v = n["signal"]; v && !touches_file(f.kind)) {
+  if (auto v = n["signal"]; v && f.kind == FaultKind::kill_worker) {
     const auto sig = signal_from_string(r.text(v, path + ".signal"));
     if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");
     f.signal = *sig;
@@ -285,7 +292,7 @@ std::string stem(std::string_view file_name) {
 Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view file_name) {
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
   r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
-                          "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "seed", "walkthrough", "load",
+                          "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "orphan_grace_s", "seed", "walkthrough", "load",
                           "faults", "properties", "max_forks_per_s"});
   Scenario s;
   s.source_path = std::string(file_name);

@@ -75,7 +75,8 @@ struct Scenario {
   double duration_s = 5.0;          // load duration, warm-up included
   double recovery_deadline_s = 1.0;
   double start_timeout_s = 10.0;    // how long the target may take to listen
-  double stop_grace_s = 5.0;        // SIGTERM to the primary -> exit, then survivors are orphans
+  double stop_grace_s = 5.0;        // how long the primary may take to exit after the harness's SIGTERM
+  double orphan_grace_s = 0.5;      // how long its tree may outlive the primary's exit: then survivors are orphans
   LoadSpec load;
   std::vector<FaultSpec> faults;
   std::vector<Property> properties; // empty in the file: all
@@ -98,6 +99,11 @@ struct ScenarioError {
 std::vector<Property> properties_to_check(const Scenario& s);
 // addition: the scenario has a wire_fuzz fault.
 bool fuzzes_wire(const Scenario& s);
+// One warning per placeholder the scenario's faults act through that the target template lacks
+// (today: a create_file/remove_file fault on {crash_file} while the template has no {crash_file}, so
+// the target is never told of the file and the fault cannot act on it). For the run's start, when a
+// --target override replaced the scenario's own target.
+std::vector<std::string> fault_placeholders_missing(const Scenario& s, std::string_view target_template);
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name);
 std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path);

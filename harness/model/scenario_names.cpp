@@ -82,6 +82,19 @@ bool fuzzes_wire(const Scenario& s) {
   return std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) { return f.kind == FaultKind::wire_fuzz; });
 }
 
+std::vector<std::string> fault_placeholders_missing(const Scenario& s, std::string_view target_template) {
+  std::vector<std::string> out;
+  const bool has = target_template.find(kCrashFilePlaceholder) != std::string_view::npos;
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    const FaultSpec& f = s.faults[i];
+    if (!touches_file(f.kind) || has || f.path.find(kCrashFilePlaceholder) == std::string::npos) continue;
+    out.push_back("fault " + std::to_string(i + 1) + " (" + std::string(to_string(f.kind)) + ") acts on " +
+                  std::string(kCrashFilePlaceholder) + " but the target command has no " +
+                  std::string(kCrashFilePlaceholder) + ": the target will never see the file, so the fault cannot act on it");
+  }
+  return out;
+}
+
 std::vector<Property> properties_to_check(const Scenario& s) {
   if (!s.properties.empty()) return s.properties;
   std::vector<Property> out;

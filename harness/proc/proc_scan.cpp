@@ -98,6 +98,14 @@ std::vector<pid_t> children_of(pid_t pid) {
   return out;
 }
 
+std::string read_command_line(pid_t pid) {
+  std::string text = read_small_file("/proc/" + std::to_string(pid) + "/cmdline");
+  while (!text.empty() && text.back() == '\0') text.pop_back();
+  for (char& c : text)
+    if (c == '\0') c = ' ';
+  return text;
+}
+
 std::vector<pid_t> group_members(pid_t pgid) {
   std::vector<pid_t> out;
   if (pgid <= 0) return out;

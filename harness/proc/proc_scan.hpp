@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +31,8 @@ bool process_alive(pid_t pid);
 // Direct children of `pid`, from /proc/<pid>/task/*/children (every thread's list: a child's
 // parent is the thread that forked it). Zombies are included, unreaped children still are children.
 std::vector<pid_t> children_of(pid_t pid);
+// The process's command line, arguments separated by spaces; empty when it is gone (or a kernel thread).
+std::string read_command_line(pid_t pid);
 // Living (non-zombie) members of process group `pgid`, by scanning /proc.
 std::vector<pid_t> group_members(pid_t pgid);
 

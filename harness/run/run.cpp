@@ -20,6 +20,7 @@
 #include "harness/target/launcher.hpp"
 #include "harness/load/load.hpp"
 #include "harness/observe/observer.hpp"
+#include "harness/observe/worker_lifetimes.hpp"
 #include "harness/target/port_probe.hpp"
 #include "harness/report/report_dir.hpp"
 #include "harness/report/html/report_html.hpp"
@@ -36,7 +37,6 @@ namespace forkcheck::harness {
 namespace {
 
 constexpr mono_ns kTick = ms_to_ns(2);
-constexpr int kOrphanGraceMs = 500;  // how long a worker may outlive its stopped primary
 constexpr mono_ns kDeathConfirmTimeout = ms_to_ns(2000);
 // Fewer than N workers, and none forked for this long after the target listens: it will not fork
 // more (it hard-codes its count, or ignores {workers}); say so instead of judging a wrong cluster.
@@ -238,9 +238,7 @@ void Run::fire_due_faults(mono_ns now) {
 
 History Run::snapshot() const {
   History h = history_;
-  h.workers = observer_.workers();
-  merge_readiness(h, served_at_);
-  refine_fault_deaths(h);
+  assemble_worker_lifetimes(h, observer_.workers(), served_at_);
   return h;
 }
 
@@ -281,7 +279,8 @@ void Run::stop_target() {
   std::vector<pid_t> known;
   for (const WorkerLifetime& w : observer_.workers()) known.push_back(w.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
-  history_.stop = target_.stop_and_check_orphans(known, grace_ms, kOrphanGraceMs);
+  const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
+  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
     history_.stop.primary_exit_ns = exit->exit_ns;

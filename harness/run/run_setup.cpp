@@ -121,42 +121,6 @@ std::string reproduce_command(const RunSetup& setup) {
          std::to_string(setup.scenario.seed);
 }
 
-namespace {
-void keep_earliest(std::map<pid_t, mono_ns>& instants, pid_t pid, mono_ns t) {
-  auto [it, fresh] = instants.emplace(pid, t);
-  if (!fresh) it->second = std::min(it->second, t);
-}
-}  // namespace
-
-void merge_readiness(History& h, const std::map<pid_t, mono_ns>& served_at) {
-  std::map<pid_t, mono_ns> ready = served_at;
-  std::map<pid_t, mono_ns> forked;
-  for (const Event& e : h.events) {
-    if (e.kind == EventKind::ready) keep_earliest(ready, e.pid, e.t_ns);
-    if (e.kind == EventKind::fork) keep_earliest(forked, e.pid, e.t_ns);
-  }
-  for (WorkerLifetime& w : h.workers) {
-    // The primary stamps its fork event as fork() returns: exact where /proc sampling is not.
-    if (const auto it = forked.find(w.pid); it != forked.end()) w.fork_ns = std::min(w.fork_ns, it->second);
-    if (const auto it = ready.find(w.pid); it != ready.end() && it->second >= w.fork_ns) w.ready_ns = it->second;
-  }
-  for (const Event& e : h.events)
-    if (e.kind == EventKind::primary_start) h.target.primary_start_ns = e.t_ns;
-}
-
-void refine_fault_deaths(History& h) {
-  for (FaultRecord& f : h.faults) {
-    if (!f.death_seen_ns || f.victims.empty()) continue;
-    mono_ns last_exit = 0;
-    for (pid_t victim : f.victims) {
-      const auto w = std::find_if(h.workers.begin(), h.workers.end(), [victim](const WorkerLifetime& l) { return l.pid == victim; });
-      if (w == h.workers.end() || !w->exit_ns || *w->exit_ns < f.sent_ns) return;
-      last_exit = std::max(last_exit, *w->exit_ns);
-    }
-    f.death_seen_ns = std::min(*f.death_seen_ns, last_exit);
-  }
-}
-
 void print_verdicts(std::ostream& out, const std::vector<PropertyResult>& results) {
   for (const PropertyResult& r : results) {
     std::string verdict(to_string(r.verdict));

@@ -44,14 +44,6 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* erro
 // without --report, so the replay writes a fresh directory instead of overwriting this evidence.
 std::string reproduce_command(const RunSetup& setup);
 
-// Readiness: a worker is ready from its first served request (black-box) or from refcluster's ready
-// event (white-box), whichever came first.
-void merge_readiness(History& h, const std::map<pid_t, mono_ns>& served_at);
-
-// A fault's death instant is the moment its last victim exited as the observer saw it (the kernel's
-// own instant with netlink), when that is earlier than the moment the harness polled its pidfd.
-void refine_fault_deaths(History& h);
-
 void print_verdicts(std::ostream& out, const std::vector<PropertyResult>& results);
 
 // What a target printed, indented under an error line; empty text stays empty.

@@ -91,6 +91,7 @@ void kill_tree_locked(Target::State& state) {
 Target::State::~State() {
   std::lock_guard lock(registry_mutex);
   registry.erase(std::remove(registry.begin(), registry.end(), this), registry.end());
+  unregister_launched_primary(primary);
 }
 
 Target::Target(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -154,12 +155,15 @@ StopRecord Target::stop_and_check_orphans(const std::vector<pid_t>& known_worker
     rec.primary_exit_status = exit->status;
     // Its tree gets orphan_grace_ms after the primary's exit to follow it.
     const mono_ns deadline = std::max(monotonic_ns(), exit->seen_ns + ms_to_ns(orphan_grace_ms));
+    rec.orphan_grace_ms = orphan_grace_ms;
     rec.survivors = wait_tree_gone(state_->tree(), deadline);
+    rec.orphan_check_ns = monotonic_ns();
     rec.orphan_check_done = true;
   } else {
     rec.survivors = tree_members(state_->tree());
     rec.note = "the primary did not exit within " + std::to_string(grace_ms) + " ms of SIGTERM";
   }
+  for (pid_t p : rec.survivors) rec.survivor_commands.push_back(read_command_line(p));
   kill_tree();
   return rec;
 }
@@ -182,6 +186,7 @@ std::variant<Target, LaunchError> launch(const std::string& command_line, const 
                     (bp::std_out & bp::std_err) > log_path,
                     bp::extend::on_exec_setup([parent](auto&) { prepare_child(parent); }));
     state->primary = child.id();
+    register_launched_primary(state->primary);
     child.detach();  // we own the pid from here: reaped by pid, never by Boost's SIGCHLD handling
   } catch (const std::exception& e) {
     return LaunchError{"could not start `" + command_line + "`: " + e.what(), read_tail(log_path)};

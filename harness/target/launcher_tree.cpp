@@ -5,12 +5,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
 
 #include "common/pidfd.hpp"
 #include "harness/proc/proc_scan.hpp"
 
 namespace forkcheck::harness {
 namespace {
+
+// The primaries of every target launched and not yet destroyed: children of ours that are not
+// descendants reparented to us. Own mutex: the launcher's registry lock may be held by a caller.
+std::mutex primaries_mutex;
+std::vector<pid_t> launched_primaries;
+
+bool is_launched_primary(pid_t pid) {
+  std::lock_guard lock(primaries_mutex);
+  return std::find(launched_primaries.begin(), launched_primaries.end(), pid) != launched_primaries.end();
+}
 
 bool is_known(const TreeRef& tree, pid_t pid) {
   return std::find(tree.known_workers.begin(), tree.known_workers.end(), pid) != tree.known_workers.end();
@@ -25,7 +36,22 @@ bool in_tree(const TreeRef& tree, pid_t pid, const ProcStat& st) {
   // were reparented to us are surely ours.
   if (st.pgrp == tree.pgid && (!tree.primary_reaped || st.ppid == self)) return true;
   if (!tree.primary_reaped && st.ppid == tree.primary) return true;
-  return is_known(tree, pid) && (st.ppid == tree.primary || st.ppid == self);
+  // Reparented to us, the subreaper: forkcheck forks nothing but targets' primaries, so any other
+  // child of ours descends from a target's tree, whatever its session or group (forkcheck runs one
+  // target at a time; the tests that run two at once create no orphans).
+  if (st.ppid == self && !is_launched_primary(pid)) return true;
+  return is_known(tree, pid) && st.ppid == tree.primary;
+}
+
+// Children of members are members: a grandchild that called setsid() left the group and the
+// session, but not its parent.
+void add_descendants(std::vector<pid_t>& members) {
+  constexpr std::size_t kMaxMembers = 1 << 16;  // bounds the walk whatever the tree does meanwhile
+  for (std::size_t i = 0; i < members.size() && members.size() < kMaxMembers; ++i)
+    for (pid_t child : children_of(members[i])) {
+      const auto st = read_proc_stat(child);
+      if (st && st->alive() && std::find(members.begin(), members.end(), child) == members.end()) members.push_back(child);
+    }
 }
 
 void add_if_member(const TreeRef& tree, pid_t pid, std::vector<pid_t>& out) {
@@ -48,6 +74,17 @@ void wait_on_one(pid_t pid, mono_ns deadline, mono_ns slice_ns) {
 
 }  // namespace
 
+void register_launched_primary(pid_t primary) {
+  std::lock_guard lock(primaries_mutex);
+  launched_primaries.push_back(primary);
+}
+
+void unregister_launched_primary(pid_t primary) {
+  std::lock_guard lock(primaries_mutex);
+  launched_primaries.erase(std::remove(launched_primaries.begin(), launched_primaries.end(), primary),
+                           launched_primaries.end());
+}
+
 std::vector<pid_t> tree_members(const TreeRef& tree) {
   std::vector<pid_t> out;
   for (pid_t pid : group_members(tree.pgid)) add_if_member(tree, pid, out);
@@ -55,6 +92,7 @@ std::vector<pid_t> tree_members(const TreeRef& tree) {
     for (pid_t pid : children_of(tree.primary)) add_if_member(tree, pid, out);
   for (pid_t pid : tree.known_workers) add_if_member(tree, pid, out);
   for (pid_t pid : children_of(::getpid())) add_if_member(tree, pid, out);
+  add_descendants(out);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

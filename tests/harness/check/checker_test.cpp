@@ -89,20 +89,51 @@ TEST(WorkersRestored, AFaultThatDidNotHappenIsReportedAsUnknown) {
   EXPECT_NE(all_evidence(r).find("no live worker to pick"), std::string::npos);
 }
 
-TEST(WorkersRestored, RunEndingBeforeTheDeadlineIsUnknown) {
+TEST(WorkersRestored, ServiceWindowEndingBeforeTheDeadlineIsUnknown) {
   History h = correct_cluster({.respawn_after_ms = -1});
-  h.run_end_ns = at(1200);
-  EXPECT_EQ(only(Property::workers_restored, h).verdict, Verdict::unknown);
+  h.stop.stop_sent_ns = at(1200);
+  h.run_end_ns = at(1300);
+  const auto r = only(Property::workers_restored, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_NE(all_evidence(r).find("the service window ended 199.9 ms after the death"), std::string::npos) << all_evidence(r);
 }
 
-TEST(WorkersRestored, NoFaultNothingToRestore) {
-  EXPECT_EQ(only(Property::workers_restored, correct_cluster({.kill = false})).verdict, Verdict::pass);
+// Nothing to judge is not a pass (a vacuous pass would hide a run that exercised nothing).
+TEST(WorkersRestored, NoFaultIsNothingToJudge) {
+  const auto r = only(Property::workers_restored, correct_cluster({.kill = false}));
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_EQ(r.summary, "no fault killed or stopped a worker: nothing to judge");
 }
 
-TEST(WorkersRestored, AStoppedWorkerIsNotADeath) {
+TEST(WorkersRestored, AStopNeverSeenIsNotADeathAndNothingToJudge) {
   History h = correct_cluster({.kill = false});
   h.faults.push_back({FaultKind::stop_worker, SIGSTOP, at(999), at(1000), {worker_pid(0)}});
-  EXPECT_EQ(only(Property::workers_restored, h).verdict, Verdict::pass);
+  const auto r = only(Property::workers_restored, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_NE(all_evidence(r).find("no victim died, nothing to restore"), std::string::npos);
+}
+
+TEST(WorkersRestored, EvidenceSaysWhatReadyRestsOn) {
+  History h = correct_cluster();
+  EXPECT_NE(all_evidence(only(Property::workers_restored, h)).find("ready: the worker's own ready event (white-box)"),
+            std::string::npos);
+  h.target.white_box = false;
+  EXPECT_NE(all_evidence(only(Property::workers_restored, h)).find("ready: from the first request the worker answered"),
+            std::string::npos);
+}
+
+// A worker stopped by an earlier fault is not ready: the later kill's recovery does not count it.
+TEST(WorkersRestored, AWorkerStoppedEarlierDoesNotCountTowardsALaterRecovery) {
+  History h = correct_cluster();
+  FaultRecord stop{FaultKind::stop_worker, SIGSTOP, at(499), at(500), {worker_pid(2)}};
+  stop.confirmed_ns = at(500.1);
+  h.faults.insert(h.faults.begin(), stop);
+  const auto r = only(Property::workers_restored, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_NE(all_evidence(r).find("fault 2 (kill_worker SIGKILL at +1000.0 ms): victim 102 died at +1000.1 ms; "
+                                 "replacement 105 forked at +1000.3 ms; never back to 4 ready workers"),
+            std::string::npos)
+      << all_evidence(r);
 }
 
 // --- no_overshoot -------------------------------------------------------------------------------
@@ -121,6 +152,55 @@ TEST(NoOvershoot, StartUpBelowNIsNotAnOvershoot) {
   History h = correct_cluster();
   h.target.workers = 0;
   EXPECT_EQ(only(Property::no_overshoot, h).verdict, Verdict::unknown);
+}
+
+// A live count that never reached N (a single-process server) cannot show an overshoot.
+TEST(NoOvershoot, ACountThatNeverReachedNIsNothingToJudge) {
+  History h = correct_cluster({.kill = false});
+  h.target.workers = 8;
+  const auto r = only(Property::no_overshoot, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_EQ(r.summary, "the live count never reached N = 8: nothing to judge");
+}
+
+// /proc sampling misses short-lived children: what it did not see cannot pass.
+TEST(NoOvershoot, ProcSamplingCannotPassButCanFail) {
+  History h = correct_cluster();
+  h.target.observer_source = "proc";
+  const auto r = only(Property::no_overshoot, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_NE(r.summary.find("a worker born and reaped between two samples is invisible"), std::string::npos) << r.summary;
+  h.workers.back().fork_ns = at(999);
+  EXPECT_EQ(only(Property::no_overshoot, h).verdict, Verdict::fail);
+}
+
+// A file fault on a target never told of the file did not exercise a crash loop: unknown, not pass.
+TEST(BoundedRestarts, AFileFaultTheTargetWasNotToldOfIsUnknown) {
+  History h = correct_cluster({.kill = false});
+  Scenario s = walkthrough_scenario();
+  s.max_forks_per_s = 10;
+  FaultRecord create{FaultKind::create_file, 0, at(500), at(500), {}};
+  create.path = "/tmp/r/crash_file";
+  create.confirmed_ns = at(500.1);
+  create.note = "create /tmp/r/crash_file";
+  FaultRecord remove = create;
+  remove.kind = FaultKind::remove_file;
+  remove.sent_ns = at(900);
+  h.faults = {create, remove};
+  const auto r = only(Property::bounded_restarts, h, s);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_EQ(r.summary, "fault 1 (create_file) cannot act on this target: its command line does not name /tmp/r/crash_file");
+  h.target.command += " --crash-file /tmp/r/crash_file";
+  EXPECT_EQ(only(Property::bounded_restarts, h, s).verdict, Verdict::pass);
+}
+
+TEST(BoundedRestarts, ProcSamplingCannotPass) {
+  History h = correct_cluster();
+  Scenario s = walkthrough_scenario();
+  s.max_forks_per_s = 10;
+  EXPECT_EQ(only(Property::bounded_restarts, h, s).verdict, Verdict::pass);
+  h.target.observer_source = "proc";
+  EXPECT_EQ(only(Property::bounded_restarts, h, s).verdict, Verdict::unknown);
 }
 
 // --- no_dropped_requests ------------------------------------------------------------------------
@@ -222,6 +302,28 @@ TEST(ServiceAvailable, ARefusedProbeDuringTheRunFails) {
   EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::pass);
 }
 
+// A request that never got a connection (start_ns = 0) belongs to its intended instant: it is
+// counted, as a timeout, exactly when connections were stuck.
+TEST(ServiceAvailable, ARequestThatWaitedForAConnectionTooLongIsATimeout) {
+  History h = correct_cluster();
+  RequestRecord unsent;
+  unsent.id = 99999;
+  unsent.connection_id = -1;
+  unsent.intended_ns = at(1500);
+  unsent.start_ns = 0;
+  unsent.end_ns = at(1600);
+  unsent.error = RequestError::timeout;
+  h.requests.push_back(unsent);
+  for (Property p : {Property::service_available, Property::no_dropped_requests}) {
+    const auto r = only(p, h);
+    EXPECT_EQ(r.verdict, Verdict::fail) << to_string(p);
+    EXPECT_NE(all_evidence(r).find("request #99999 (connection -1, port 0, intended +1500.0 ms, ended +1600.0 ms): "
+                                   "timeout (never sent: no connection was free within the timeout)"),
+              std::string::npos)
+        << all_evidence(r);
+  }
+}
+
 TEST(ServiceAvailable, AConnectTimeoutFails) {
   History h = correct_cluster();
   request_at(h, 700).error = RequestError::connect_timeout;
@@ -253,6 +355,39 @@ TEST(PrimaryAlive, ExitDuringTheRunFailsUnlessTheScenarioKilledIt) {
   EXPECT_EQ(only(Property::primary_alive, h).verdict, Verdict::unknown);
 }
 
+// Only a primary fault sent at or before the death excuses it.
+TEST(PrimaryAlive, APrimaryThatDiedBeforeItsScheduledKillFails) {
+  History h = correct_cluster();
+  h.stop.primary_exited_during_run = true;
+  h.stop.primary_exit_ns = at(1200);
+  h.stop.primary_exit_signal = SIGSEGV;
+  h.faults.push_back({FaultKind::kill_primary, SIGKILL, at(1499), at(1500), {kPrimary}});
+  EXPECT_EQ(only(Property::primary_alive, h).verdict, Verdict::fail);
+  // Planned in the scenario but never sent (the primary was already gone): no excuse either.
+  h.faults.back().sent_ns = 0;
+  Scenario s = walkthrough_scenario();
+  s.faults.push_back({});
+  s.faults.back().kind = FaultKind::kill_primary;
+  EXPECT_EQ(only(Property::primary_alive, h, s).verdict, Verdict::fail);
+}
+
+// The message quotes the grace that was applied and how long the survivors were seen to outlive the
+// primary, and names each survivor's command line.
+TEST(NoOrphans, MessagesQuoteTheAppliedGraceTheObservedFigureAndTheSurvivors) {
+  History h = correct_cluster();
+  h.stop.orphan_grace_ms = 500;
+  h.stop.survivors = {103};
+  h.stop.survivor_commands = {"nginx: worker process"};
+  h.stop.orphan_check_ns = *h.stop.primary_exit_ns + ms_to_ns(1760);
+  const auto r = only(Property::no_orphans, h);
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_EQ(r.summary, "1 process(es) outlived the primary by more than 0.50 s (orphan_grace_s): still alive 1.76 s after its exit");
+  EXPECT_NE(all_evidence(r).find("pid 103: nginx: worker process"), std::string::npos) << all_evidence(r);
+  h.stop.survivors.clear();
+  EXPECT_EQ(only(Property::no_orphans, h).summary,
+            "nothing of the target's tree outlived the primary by more than 0.50 s (orphan_grace_s)");
+}
+
 TEST(NoOrphans, SurvivorsFailAndAMissingCheckIsUnknown) {
   History h = correct_cluster();
   h.stop.survivors = {103, 104};
@@ -275,6 +410,20 @@ TEST(StepsMatchWalkthrough, NoRespawnFailsOnRows10And11) {
 
 TEST(StepsMatchWalkthrough, ARunWithoutACrashIsUnknown) {
   EXPECT_EQ(only(Property::steps_match_walkthrough, correct_cluster({.kill = false})).verdict, Verdict::unknown);
+}
+
+// A kill that did not happen: rows 9-10 are what the run did not do, so the comparison is
+// unknown, as workers_restored is for the same fact.
+TEST(StepsMatchWalkthrough, AKillThatDidNotHappenIsUnknownAsForWorkersRestored) {
+  History h = correct_cluster({.respawn_after_ms = -1});
+  h.faults[0].death_seen_ns.reset();
+  h.faults[0].note = "pid 102 still alive at the deadline";
+  h.workers[1].exit_ns = at(2205);
+  h.workers[1].exit_signal = 0;
+  const auto steps = only(Property::steps_match_walkthrough, h);
+  EXPECT_EQ(steps.verdict, Verdict::unknown) << all_evidence(steps);
+  EXPECT_NE(all_evidence(steps).find("pid 102 still alive at the deadline"), std::string::npos);
+  EXPECT_EQ(only(Property::workers_restored, h).verdict, Verdict::unknown);
 }
 
 }  // namespace

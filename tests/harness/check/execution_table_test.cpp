@@ -68,6 +68,25 @@ TEST(ExecutionTable, ACorrectClusterGivesTheSeedsTable) {
       << t.rows[9].notes;
 }
 
+// Row 7 is judged on the shares: every worker's share of the load before the first fault within
+// +-25 % of 1/N, with the shares and the bounds in its notes.
+TEST(ExecutionTable, Row7FailsWhenOneWorkerTakesMoreThanItsShare) {
+  History h = correct_cluster();
+  const ExecutionTable fair = build_execution_table(h, walkthrough_scenario(), true);
+  ASSERT_TRUE(fair.rows[6].balanced);
+  EXPECT_TRUE(*fair.rows[6].balanced) << fair.rows[6].notes;
+  EXPECT_NE(fair.rows[6].notes.find("each share must be 18.8-31.2%, 1/N +-25 %"), std::string::npos) << fair.rows[6].notes;
+  // Every other request before the kill goes to worker 101: 101 gets ~62 %, the others ~12 % each.
+  for (auto& r : h.requests)
+    if (!r.probe && r.error == RequestError::ok && r.intended_ns < at(1000) && r.id % 2 == 0) r.worker_pid = worker_pid(0);
+  const ExecutionTable skewed = build_execution_table(h, walkthrough_scenario(), true);
+  ASSERT_TRUE(skewed.rows[6].balanced);
+  EXPECT_FALSE(*skewed.rows[6].balanced);
+  EXPECT_TRUE(skewed.rows[6].mismatch());
+  EXPECT_FALSE(skewed.matches());
+  EXPECT_NE(skewed.rows[6].notes.find("NOT load balanced"), std::string::npos) << skewed.rows[6].notes;
+}
+
 TEST(ExecutionTable, OneWorkerLeavesOutRow4AndExpectsNoServerAfterItsCrash) {
   const ExecutionTable t = build_execution_table(correct_cluster({.n = 1}), walkthrough_scenario(), true);
   EXPECT_EQ(steps(t), (std::vector<int>{1, 2, 3, 5, 6, 7, 8, 9, 10, 11}));

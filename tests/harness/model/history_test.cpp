@@ -56,12 +56,31 @@ TEST(HistoryQueries, NoRespawnMeansNoRecovery) {
   EXPECT_FALSE(r.recovery_ns());
 }
 
-TEST(HistoryQueries, ReadinessDerivedFromTheFirstServedRequest) {
+// A worker seen stopped is not ready until it is seen running again: readiness is not sticky.
+TEST(HistoryQueries, AStoppedWorkerIsNotReadyUntilContinued) {
   History h = correct_cluster();
-  for (auto& w : h.workers) w.ready_ns.reset();
-  derive_ready_from_requests(h);
-  ASSERT_TRUE(h.workers[0].ready_ns);
-  EXPECT_GT(*h.workers[0].ready_ns, h.workers[0].fork_ns);
+  FaultRecord stop;
+  stop.kind = FaultKind::stop_worker;
+  stop.signal = SIGSTOP;
+  stop.sent_ns = at(500);
+  stop.confirmed_ns = at(500.1);
+  stop.victims = {worker_pid(2)};
+  h.faults.insert(h.faults.begin(), stop);
+  EXPECT_EQ(ready_workers_at(h, at(400)), 4);
+  EXPECT_EQ(ready_workers_at(h, at(600)), 3);
+  EXPECT_TRUE(stopped_at(h, worker_pid(2), at(600)));
+  // The later kill's recovery: three ready workers besides the victim are not N = 4.
+  EXPECT_FALSE(recovery_after(h, 1).restored_ns);
+  FaultRecord cont = stop;
+  cont.kind = FaultKind::cont_worker;
+  cont.signal = SIGCONT;
+  cont.sent_ns = at(1100);
+  cont.confirmed_ns = at(1100.1);
+  h.faults.push_back(cont);
+  EXPECT_EQ(ready_workers_at(h, at(1200)), 4);
+  const FaultRecovery r = recovery_after(h, 1);
+  ASSERT_TRUE(r.restored_ns);
+  EXPECT_EQ(*r.restored_ns, at(1100.1));
 }
 
 TEST(HistoryJson, RoundTripsEveryField) {

@@ -82,6 +82,7 @@ TEST(Scenario, EveryKeyIsRead) {
   EXPECT_DOUBLE_EQ(s.recovery_deadline_s, 2.5);
   EXPECT_DOUBLE_EQ(s.start_timeout_s, 4);
   EXPECT_DOUBLE_EQ(s.stop_grace_s, 3);
+  EXPECT_DOUBLE_EQ(s.orphan_grace_s, 1.5);
   EXPECT_EQ(s.seed, 18446744073709551615ull);
   EXPECT_DOUBLE_EQ(s.load.rate_rps, 50.5);
   EXPECT_TRUE(s.load.closed_loop);
@@ -163,6 +164,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadFile{"storm_without_for.yaml", 3, "faults[0].for_s", "needs for_s"},
                       BadFile{"for_without_storm.yaml", 4, "faults[0].for_s", "kill_new_workers only"},
                       BadFile{"signal_for_file.yaml", 4, "faults[0].signal", "sends no signal"},
+                      BadFile{"signal_for_term_worker.yaml", 4, "faults[0].signal", "term_worker always sends SIGTERM"},
                       BadFile{"graceful_stop_without_term.yaml", 3, "properties[0]", "term_primary"},
                       BadFile{"zero_fork_limit.yaml", 2, "max_forks_per_s", "greater than 0"}),
     [](const auto& info) {
@@ -217,4 +219,19 @@ TEST(Signals, NamesAndNumbers) {
 }
 
 }  // namespace
+TEST(Scenario, AFileFaultOnATargetWithoutTheCrashFilePlaceholderIsWarnedOf) {
+  Scenario s;
+  FaultSpec create;
+  create.kind = FaultKind::create_file;
+  s.faults = {create};
+  const auto warnings = fault_placeholders_missing(s, "nginx-target.sh {port} {workers}");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("fault 1 (create_file) acts on {crash_file} but the target command has no {crash_file}"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_TRUE(fault_placeholders_missing(s, "brokencluster --crash-file {crash_file} --port {port}").empty());
+  s.faults[0].path = "/tmp/fixed-path";
+  EXPECT_TRUE(fault_placeholders_missing(s, "nginx-target.sh {port}").empty());
+}
+
 }  // namespace forkcheck::harness

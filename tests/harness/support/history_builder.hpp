@@ -44,7 +44,12 @@ class HistoryBuilder {
     add_requests(h);
     h.load_start_ns = at(shape_.load_start_ms);
     h.load_end_ns = at(shape_.load_end_ms);
-    h.stop = {false, at(2210), 0, 0, at(2200), {}, true};
+    h.stop.primary_exit_ns = at(2210);
+    h.stop.primary_exit_status = 0;
+    h.stop.stop_sent_ns = at(2200);
+    h.stop.orphan_grace_ms = 500;
+    h.stop.orphan_check_ns = at(2211);
+    h.stop.orphan_check_done = true;
     for (auto& w : h.workers)
       if (!w.exit_ns) w.exit_ns = at(2205), w.exit_status = 0;
     h.run_end_ns = at(2300);

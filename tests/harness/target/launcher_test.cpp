@@ -107,6 +107,36 @@ TEST(Launcher, AnOrphanThatLeftTheGroupIsFoundByItsPid) {
   EXPECT_TRUE(nothing_left(primary, workers));
 }
 
+// Every descendant is an orphan if it outlives the primary, whatever its session: a grandchild of a
+// worker that called setsid() (so in neither the group nor the session), still under its worker or
+// reparented to us once the worker is gone.
+TEST(Launcher, ADescendantThatLeftTheSessionIsFoundUnderItsWorkerOrReparented) {
+  ASSERT_TRUE(become_subreaper());
+  Target target = launch_tiny("2 --orphan --setsid --grandchild", "left_session");
+  const pid_t primary = target.primary_pid();
+  std::vector<pid_t> grandchildren;
+  ASSERT_TRUE(eventually([&] {
+    grandchildren.clear();
+    const auto workers = children_of(primary);
+    for (pid_t w : workers)
+      for (pid_t g : children_of(w)) grandchildren.push_back(g);
+    return workers.size() == 2 && grandchildren.size() == 2;
+  }, 5000));
+  const auto workers = children_of(primary);
+  // The first worker dies: its child is reparented to us (the subreaper).
+  auto first = Pidfd::open(workers[0]);
+  ASSERT_TRUE(first && first->send_signal(SIGKILL));
+  ASSERT_TRUE(eventually([&] {
+    const auto st = read_proc_stat(grandchildren[0]);
+    return st && st->ppid == getpid();
+  }, 5000));
+  const StopRecord rec = target.stop_and_check_orphans(workers, 3000, 100);
+  // The primary also replaced the dead worker (and its replacement forked a child): those survive too.
+  for (pid_t p : {workers[1], grandchildren[0], grandchildren[1]})
+    EXPECT_NE(std::find(rec.survivors.begin(), rec.survivors.end(), p), rec.survivors.end()) << p;
+  EXPECT_TRUE(nothing_left(primary, rec.survivors));
+}
+
 TEST(Launcher, APrimaryThatDiedDuringTheRunIsReported) {
   Target target = launch_tiny("2", "primary_died");
   const pid_t primary = target.primary_pid();

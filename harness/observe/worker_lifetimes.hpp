@@ -1,0 +1,29 @@
+#pragma once
+// The one place that turns what a run recorded into the History's WorkerLifetimes: the observer's
+// forks and exits, refcluster's own events (white-box) and the first request each worker served
+// (black-box readiness). The faults' death instants are refined from the same lifetimes. Pure: the
+// run calls it on each snapshot, the tests on hand-made records.
+#include <sys/types.h>
+
+#include <map>
+#include <vector>
+
+#include "harness/model/history.hpp"
+
+namespace forkcheck::harness {
+
+// Sets h.workers from `observed`, then:
+//  - fork_ns: the earlier of the observer's instant and the primary's fork event (stamped as fork()
+//    returns: exact where /proc sampling is not);
+//  - ready_ns: the earliest of the worker's ready event and the end of the first request it served
+//    (`served_at`), never before its fork;
+//  - target.primary_start_ns from the primary_start event;
+//  - each kill's death_seen_ns: the observer's exit instant of its last victim when that is earlier
+//    than the pidfd's (a victim without a recorded exit leaves that fault as it is, not the others).
+void assemble_worker_lifetimes(History& h, std::vector<WorkerLifetime> observed,
+                               const std::map<pid_t, mono_ns>& served_at);
+
+// Black-box readiness from recorded requests: pid -> end of the first ok request it served.
+std::map<pid_t, mono_ns> first_served_at(const std::vector<RequestRecord>& requests);
+
+}  // namespace forkcheck::harness
