@@ -52,7 +52,7 @@ void assemble_worker_lifetimes(History& h, std::vector<WorkerLifetime> observed,
   refine_fault_deaths(h);
 }
 
-std::map<pid_t, mono_ns> first_served_at(const std::vector<RequestRecord>& requests) {
+std::map<pid_t, mono_ns> first_served_at(const RequestLog& requests) {
   std::map<pid_t, mono_ns> out;
   for (const auto& r : requests)
     if (r.error == RequestError::ok && r.worker_pid != 0) keep_earliest(out, r.worker_pid, r.end_ns);

@@ -24,6 +24,6 @@ void assemble_worker_lifetimes(History& h, std::vector<WorkerLifetime> observed,
                                const std::map<pid_t, mono_ns>& served_at);
 
 // Black-box readiness from recorded requests: pid -> end of the first ok request it served.
-std::map<pid_t, mono_ns> first_served_at(const std::vector<RequestRecord>& requests);
+std::map<pid_t, mono_ns> first_served_at(const RequestLog& requests);
 
 }  // namespace forkcheck::harness

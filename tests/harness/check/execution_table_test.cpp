@@ -77,7 +77,7 @@ TEST(ExecutionTable, Row7FailsWhenOneWorkerTakesMoreThanItsShare) {
   EXPECT_TRUE(*fair.rows[6].balanced) << fair.rows[6].notes;
   EXPECT_NE(fair.rows[6].notes.find("each share must be 18.8-31.2%, 1/N +-25 %"), std::string::npos) << fair.rows[6].notes;
   // Every other request before the kill goes to worker 101: 101 gets ~62 %, the others ~12 % each.
-  for (auto& r : h.requests)
+  for (auto& r : h.requests.records())
     if (!r.probe && r.error == RequestError::ok && r.intended_ns < at(1000) && r.id % 2 == 0) r.worker_pid = worker_pid(0);
   const ExecutionTable skewed = build_execution_table(h, walkthrough_scenario(), true);
   ASSERT_TRUE(skewed.rows[6].balanced);

@@ -34,6 +34,8 @@ duration_s: ${DURATION_S:-1.0}
 start_timeout_s: 5
 stop_grace_s: 2
 seed: 1
+# No fault: workers_restored would have nothing to judge (unknown, exit 3), so it is not asked for.
+properties: [no_overshoot, no_dropped_requests, service_available, primary_alive, no_orphans]
 load:
   rate_rps: 50
   connections: 2
