@@ -1,5 +1,5 @@
 #pragma once
-// The exit statuses of forkcheck's programs, in one place (docs/design.md §8).
+// The exit statuses of forkcheck's programs, in one place (docs/design.md, "Exit statuses").
 namespace forkcheck {
 
 enum class ExitCode : int {
