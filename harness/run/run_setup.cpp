@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -97,6 +98,10 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* erro
   }
   setup.scenario = std::move(std::get<Scenario>(parsed));
   if (!apply_overrides(options, setup.scenario, error)) return std::nullopt;
+  // A --target override replaces the scenario's own target: say at once what its faults lose.
+  if (options.target)
+    for (const std::string& warning : fault_placeholders_missing(setup.scenario, *options.target))
+      std::cerr << "forkcheck: warning: " << warning << "\n";
   setup.workers = setup.scenario.workers.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   if (!resolve_port(setup, error)) return std::nullopt;
   if (!template_passes_port(setup.scenario, setup.port, error)) return std::nullopt;

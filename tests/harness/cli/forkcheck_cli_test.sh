@@ -93,6 +93,15 @@ case $case_name in
       fail "junit.xml has no error testcase"
     grep -q "could not run" "$work/r/report.md" || fail "report.md does not say it could not run"
     ;;
+  placeholder_warning)  # a --target without the {crash_file} the scenario's file fault acts on is warned of
+    scenario "faults:
+  - kind: create_file
+    at_s: 0.5"
+    run run "$work/s.yaml" --target "$refcluster --port {port} --workers {workers}" --report "$work/r"
+    ((status == 0 || status == 3)) || fail "exit $status, expected the run to be made (0 or 3)"
+    grep -q "warning: fault 1 (create_file) acts on {crash_file} but the target command has no {crash_file}" "$work/err" ||
+      fail "no warning about the missing {crash_file}"
+    ;;
   few_workers)  # a target that forks fewer workers than N is diagnosed before the load
     scenario ""
     run run "$work/s.yaml" --workers 3 --target "$refcluster --port {port} --workers 2" --report "$work/r"
