@@ -102,6 +102,7 @@ PropertyResult check_recovery_time(const History& h, const Scenario& s) {
   const mono_ns end = service_end_ns(h);
   std::vector<std::string> evidence;
   int over = 0, undecided = 0, judged = 0;
+  mono_ns slowest_ns = 0;  // the longest recovery, or time without N ready for one never restored
   for (std::size_t i = 0; i < h.faults.size(); ++i) {
     if (targets_primary(h.faults[i].kind)) continue;
     const FaultRecovery r = recovery_after(h, i);
@@ -109,10 +110,12 @@ PropertyResult check_recovery_time(const History& h, const Scenario& s) {
     ++judged;
     if (const auto rt = r.recovery_ns()) {
       const bool ok = *rt <= bound_ns;
+      slowest_ns = std::max(slowest_ns, *rt);
       over += ok ? 0 : 1;
       evidence.push_back(fault_name(h, i) + ": recovery " + ms(*rt) + bound + (ok ? "" : ": over the bound"));
     } else if (end - *r.death_ns > bound_ns) {
       ++over;
+      slowest_ns = std::max(slowest_ns, end - *r.death_ns);
       evidence.push_back(fault_name(h, i) + ": not restored within " + ms(end - *r.death_ns) + " of the death" + bound);
     } else {
       ++undecided;
@@ -122,9 +125,11 @@ PropertyResult check_recovery_time(const History& h, const Scenario& s) {
   }
   if (judged == 0) return result(p, Verdict::unknown, "no fault's victim death was seen: no recovery to time" + bound);
   const std::string of = " of " + std::to_string(judged) + " recoveries";
-  if (over > 0) return result(p, Verdict::fail, std::to_string(over) + of + " over" + bound, std::move(evidence));
-  if (undecided > 0) return result(p, Verdict::unknown, std::to_string(undecided) + of + " undecided" + bound, std::move(evidence));
-  return result(p, Verdict::pass, "every recovery within" + bound, std::move(evidence));
+  const std::string slowest = "; slowest " + ms(slowest_ns);
+  if (over > 0) return result(p, Verdict::fail, std::to_string(over) + of + " over" + bound + slowest, std::move(evidence));
+  if (undecided > 0)
+    return result(p, Verdict::unknown, std::to_string(undecided) + of + " undecided" + bound, std::move(evidence));
+  return result(p, Verdict::pass, "every recovery within" + bound + slowest, std::move(evidence));
 }
 
 }  // namespace forkcheck::harness::detail

@@ -117,12 +117,14 @@ TEST(RecoveryTime, PassesUnderTheBound) {
   const auto r = result_for(Property::recovery_time, correct_cluster(), with_thresholds({.recovery_ms_max = 5}));
   EXPECT_EQ(r.verdict, Verdict::pass) << text(r);
   EXPECT_TRUE(has(r, "fault 1 (kill_worker): recovery 1.0 ms (bound 5 ms)")) << text(r);
+  EXPECT_EQ(r.summary, "every recovery within (bound 5 ms); slowest 1.0 ms");
 }
 
 TEST(RecoveryTime, FailsOverTheBound) {
   const auto r = result_for(Property::recovery_time, slow_recovery(), with_thresholds({.recovery_ms_max = 20}));
   EXPECT_EQ(r.verdict, Verdict::fail) << text(r);
   EXPECT_TRUE(has(r, "recovery 50.8 ms (bound 20 ms): over the bound")) << text(r);
+  EXPECT_EQ(r.summary, "1 of 1 recoveries over (bound 20 ms); slowest 50.8 ms");
 }
 
 TEST(RecoveryTime, NeverRestoredPastTheBoundFails) {
