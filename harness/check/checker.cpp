@@ -63,6 +63,9 @@ PropertyResult dispatch(Property p, const History& h, const Scenario& s) {
     case Property::bounded_restarts: return detail::check_bounded_restarts(h, s);
     case Property::graceful_stop: return detail::check_graceful_stop(h, s);
     case Property::no_worker_crash_on_input: return detail::check_no_worker_crash_on_input(h, s);
+    case Property::recovery_latency_p99: return detail::check_recovery_latency_p99(h, s);
+    case Property::failed_request_ratio: return detail::check_failed_request_ratio(h, s);
+    case Property::recovery_time: return detail::check_recovery_time(h, s);
   }
   return detail::result(p, Verdict::unknown, "no checker for this property");
 }

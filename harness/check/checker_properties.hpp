@@ -17,6 +17,15 @@ PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s
 PropertyResult check_bounded_restarts(const History& h, const Scenario& s);
 PropertyResult check_graceful_stop(const History& h, const Scenario& s);
 PropertyResult check_no_worker_crash_on_input(const History& h, const Scenario& s);
+PropertyResult check_recovery_latency_p99(const History& h, const Scenario& s);
+PropertyResult check_failed_request_ratio(const History& h, const Scenario& s);
+PropertyResult check_recovery_time(const History& h, const Scenario& s);
+
+// The service window's rule (docs/design.md §6), shared by every property over requests: a request
+// belongs to its intended instant, and counts when that instant is in [window_start, service_end_ns).
+mono_ns request_instant(const RequestRecord& r);
+mono_ns window_start(const History& h);
+bool in_window(const RequestRecord& r, mono_ns start, mono_ns end);
 
 // Evidence quotes instants as milliseconds since the target's launch: "+1523.4 ms".
 inline std::string at_ms(const History& h, mono_ns t) {

@@ -16,6 +16,23 @@ bool connection_loss(RequestError e) {
          e == RequestError::bad_response || e == RequestError::other;
 }
 
+}  // namespace
+
+std::optional<std::size_t> excusing_fault(const History& h, const RequestRecord& r) {
+  if (r.error == RequestError::ok || !connection_loss(r.error) || r.local_port == 0) return std::nullopt;
+  for (std::size_t i = 0; i < h.faults.size(); ++i) {
+    const FaultRecord& f = h.faults[i];
+    const auto& ports = f.victim_client_ports;
+    // A later connection that reuses the port was never the victim's: it must be opened by the kill.
+    if (std::find(ports.begin(), ports.end(), r.local_port) != ports.end() && r.connection_opened_ns <= f.sent_ns &&
+        r.end_ns >= f.sent_ns)
+      return i;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
 // The instant a request belongs to: when the schedule wanted it sent. A request that never got a
 // connection (start_ns = 0, recorded as a timeout) still belongs to its intended instant: it is a
 // failure of exactly the moment connections were stuck.
@@ -37,22 +54,6 @@ bool in_window(const RequestRecord& r, mono_ns start, mono_ns end) {
   return t >= start && t < end;
 }
 
-}  // namespace
-
-std::optional<std::size_t> excusing_fault(const History& h, const RequestRecord& r) {
-  if (r.error == RequestError::ok || !connection_loss(r.error) || r.local_port == 0) return std::nullopt;
-  for (std::size_t i = 0; i < h.faults.size(); ++i) {
-    const FaultRecord& f = h.faults[i];
-    const auto& ports = f.victim_client_ports;
-    // A later connection that reuses the port was never the victim's: it must be opened by the kill.
-    if (std::find(ports.begin(), ports.end(), r.local_port) != ports.end() && r.connection_opened_ns <= f.sent_ns &&
-        r.end_ns >= f.sent_ns)
-      return i;
-  }
-  return std::nullopt;
-}
-
-namespace detail {
 namespace {
 
 std::string why_not_excused(const History& h, const RequestRecord& r) {

@@ -9,7 +9,7 @@ namespace forkcheck::harness {
 namespace {
 
 // One table, one string form per property: the names are part of the JUnit and report.json contract.
-constexpr NameTable<Property, 10> kPropertyNames{{
+constexpr NameTable<Property, 13> kPropertyNames{{
     {Property::workers_restored, "workers_restored"},
     {Property::no_overshoot, "no_overshoot"},
     {Property::no_dropped_requests, "no_dropped_requests"},
@@ -20,6 +20,9 @@ constexpr NameTable<Property, 10> kPropertyNames{{
     {Property::bounded_restarts, "bounded_restarts"},
     {Property::graceful_stop, "graceful_stop"},
     {Property::no_worker_crash_on_input, "no_worker_crash_on_input"},
+    {Property::recovery_latency_p99, "recovery_latency_p99"},
+    {Property::failed_request_ratio, "failed_request_ratio"},
+    {Property::recovery_time, "recovery_time"},
 }};
 
 }  // namespace

@@ -20,6 +20,10 @@ enum class Property {
   bounded_restarts,  // fork rate under the scenario's max_forks_per_s; N ready again once deaths stop
   graceful_stop,     // SIGTERM to the primary (term_primary): it exits 0 within stop_grace_s
   no_worker_crash_on_input,  // no worker died by a signal or non-zero status that no harness fault caused
+  // Thresholds: checked only when the scenario's `thresholds:` sets their bound.
+  recovery_latency_p99,  // p99 latency of the load's requests during recovery windows <= recovery_latency_p99_ms
+  failed_request_ratio,  // failed / all load requests in the service window <= failed_ratio_max
+  recovery_time,         // each fault's recovery (death to N ready again) <= recovery_ms_max
 };
 
 std::string_view to_string(Property p);

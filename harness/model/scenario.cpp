@@ -280,8 +280,21 @@ void read_properties(const Reader& r, const YAML::Node& n, Scenario& s) {
       r.fail(n[i], field, "steps_match_walkthrough needs walkthrough: true");
     if (*p == Property::graceful_stop && !has_fault(s, FaultKind::term_primary))
       r.fail(n[i], field, "graceful_stop needs a term_primary fault");
+    if (is_threshold(*p) && !threshold_set(s, *p))
+      r.fail(n[i], field, name + " is a threshold: set its bound under thresholds: (it is then checked without being listed)");
     s.properties.push_back(*p);
   }
+}
+
+// thresholds: each bound is optional; a bound set makes its property checked.
+void read_thresholds(const Reader& r, const YAML::Node& n, Thresholds& t) {
+  r.check_keys(n, "thresholds", {"recovery_latency_p99_ms", "failed_ratio_max", "recovery_ms_max"});
+  if (auto v = n["recovery_latency_p99_ms"]) t.recovery_latency_p99_ms = r.positive(v, "thresholds.recovery_latency_p99_ms");
+  if (auto v = n["failed_ratio_max"]) {
+    t.failed_ratio_max = r.non_negative(v, "thresholds.failed_ratio_max");
+    if (*t.failed_ratio_max > 1) r.fail(v, "thresholds.failed_ratio_max", "must be between 0 and 1 (a ratio, not a percentage)");
+  }
+  if (auto v = n["recovery_ms_max"]) t.recovery_ms_max = r.positive(v, "thresholds.recovery_ms_max");
 }
 
 std::string stem(std::string_view file_name) {
@@ -293,7 +306,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
   r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
                           "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "orphan_grace_s", "seed", "walkthrough", "load",
-                          "faults", "properties", "max_forks_per_s"});
+                          "faults", "properties", "max_forks_per_s", "thresholds"});
   Scenario s;
   s.source_path = std::string(file_name);
   s.name = stem(file_name);
@@ -308,6 +321,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   read_timing(r, root, s);
   if (auto n = root["load"]) read_load(r, n, s.load);
   if (auto n = root["faults"]) read_faults(r, n, s);
+  if (auto n = root["thresholds"]) read_thresholds(r, n, s.thresholds);
   if (auto n = root["properties"]) read_properties(r, n, s);
   return s;
 }

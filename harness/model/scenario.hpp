@@ -61,6 +61,13 @@ struct FaultSpec {
   WireFuzzSpec wire;     // wire_fuzz only
 };
 
+// Bounds the scenario sets on what the fixed properties do not judge (as k6's thresholds). Each one
+// set is checked as its own property (recovery_latency_p99, failed_request_ratio, recovery_time).
+struct Thresholds {
+  std::optional<double> recovery_latency_p99_ms;  // p99 latency of load requests during recovery windows
+  std::optional<double> failed_ratio_max;         // failed / all load requests in the service window, 0..1
+  std::optional<double> recovery_ms_max;          // each fault's death to N ready again
+};
 // N's one limit, for the scenario's `workers` and every command's --workers.
 inline constexpr int kMaxWorkers = 1024;
 
@@ -82,6 +89,7 @@ struct Scenario {
   std::vector<Property> properties; // empty in the file: all
   bool walkthrough = false;         // compare the table with the walkthrough's (steps_match_walkthrough)
   std::optional<double> max_forks_per_s;  // bounded_restarts' limit; set: the property applies by default
+  Thresholds thresholds;            // each bound set adds its property to the ones checked
   std::uint64_t seed = 1;
 };
 
@@ -95,8 +103,12 @@ struct ScenarioError {
 
 // addition: the properties a run checks: the scenario's list, or every applicable one when the file
 // had none (steps_match_walkthrough only when walkthrough is true, bounded_restarts only when
-// max_forks_per_s is set, graceful_stop only with a term_primary fault).
+// max_forks_per_s is set, graceful_stop only with a term_primary fault); then, in either case, the
+// threshold properties whose bound the scenario sets.
 std::vector<Property> properties_to_check(const Scenario& s);
+// Whether p is a threshold property, and whether `s` sets its bound.
+bool is_threshold(Property p);
+bool threshold_set(const Scenario& s, Property p);
 // addition: the scenario has a wire_fuzz fault.
 bool fuzzes_wire(const Scenario& s);
 // One warning per placeholder the scenario's faults act through that the target template lacks

@@ -95,7 +95,22 @@ std::vector<std::string> fault_placeholders_missing(const Scenario& s, std::stri
   return out;
 }
 
-std::vector<Property> properties_to_check(const Scenario& s) {
+bool is_threshold(Property p) {
+  return p == Property::recovery_latency_p99 || p == Property::failed_request_ratio || p == Property::recovery_time;
+}
+
+bool threshold_set(const Scenario& s, Property p) {
+  switch (p) {
+    case Property::recovery_latency_p99: return s.thresholds.recovery_latency_p99_ms.has_value();
+    case Property::failed_request_ratio: return s.thresholds.failed_ratio_max.has_value();
+    case Property::recovery_time: return s.thresholds.recovery_ms_max.has_value();
+    default: return false;
+  }
+}
+
+namespace {
+
+std::vector<Property> fixed_properties_to_check(const Scenario& s) {
   if (!s.properties.empty()) return s.properties;
   std::vector<Property> out;
   const bool stops_primary = std::any_of(s.faults.begin(), s.faults.end(),
@@ -105,8 +120,18 @@ std::vector<Property> properties_to_check(const Scenario& s) {
     if (p == Property::bounded_restarts && !s.max_forks_per_s) continue;
     if (p == Property::graceful_stop && !stops_primary) continue;
     if (p == Property::no_worker_crash_on_input && !fuzzes_wire(s)) continue;
+    if (is_threshold(p)) continue;
     out.push_back(p);
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Property> properties_to_check(const Scenario& s) {
+  std::vector<Property> out = fixed_properties_to_check(s);
+  for (Property p : all_properties())
+    if (threshold_set(s, p) && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   return out;
 }
 

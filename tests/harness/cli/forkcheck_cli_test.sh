@@ -156,6 +156,20 @@ case $case_name in
     grep -q 'type="interrupted"' "$work/r/junit.xml" || fail "junit.xml has no interrupted error"
     grep -q '"interrupted"' "$work/r/report.json" || fail "report.json is not marked interrupted"
     ;;
+  threshold)  # a scenario's threshold is a property: an impossible bound fails the run, in every report
+    scenario "faults:
+  - kind: kill_worker
+    at_s: 0.5
+thresholds:
+  recovery_ms_max: 0.001"
+    run run "$work/s.yaml" --report "$work/r"
+    ((status == 1)) || fail "exit $status, expected 1 (no recovery takes 1 us)"
+    grep -qE '^  FAIL +recovery_time' "$work/out" || fail "the console names no failing recovery_time"
+    for f in report.md report.json junit.xml report.html; do
+      grep -q "recovery_time" "$work/r/$f" || fail "$f does not name recovery_time"
+      grep -qF "(bound 0.001 ms)" "$work/r/$f" || fail "$f does not quote the bound applied"
+    done
+    ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo "PASS: $case_name"
