@@ -21,7 +21,7 @@ PropertyResult check_recovery_latency_p99(const History& h, const Scenario& s);
 PropertyResult check_failed_request_ratio(const History& h, const Scenario& s);
 PropertyResult check_recovery_time(const History& h, const Scenario& s);
 
-// The service window's rule (docs/design.md §6), shared by every property over requests: a request
+// The service window's rule (docs/design.md, section 6), shared by every property over requests: a request
 // belongs to its intended instant, and counts when that instant is in [window_start, service_end_ns).
 mono_ns request_instant(const RequestRecord& r);
 mono_ns window_start(const History& h);
