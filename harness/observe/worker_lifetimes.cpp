@@ -52,10 +52,13 @@ void assemble_worker_lifetimes(History& h, std::vector<WorkerLifetime> observed,
   refine_fault_deaths(h);
 }
 
+void note_served(std::map<pid_t, mono_ns>& served_at, const RequestRecord& r) {
+  if (r.error == RequestError::ok && r.worker_pid > 0) keep_earliest(served_at, r.worker_pid, r.end_ns);
+}
+
 std::map<pid_t, mono_ns> first_served_at(const RequestLog& requests) {
   std::map<pid_t, mono_ns> out;
-  for (const auto& r : requests)
-    if (r.error == RequestError::ok && r.worker_pid != 0) keep_earliest(out, r.worker_pid, r.end_ns);
+  for (const auto& r : requests) note_served(out, r);
   return out;
 }
 

@@ -24,6 +24,8 @@ void assemble_worker_lifetimes(History& h, std::vector<WorkerLifetime> observed,
                                const std::map<pid_t, mono_ns>& served_at);
 
 // Black-box readiness from recorded requests: pid -> end of the first ok request it served.
+// note_served folds one record in (the run does so as batches arrive); first_served_at folds a log.
+void note_served(std::map<pid_t, mono_ns>& served_at, const RequestRecord& r);
 std::map<pid_t, mono_ns> first_served_at(const RequestLog& requests);
 
 }  // namespace forkcheck::harness

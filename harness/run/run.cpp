@@ -216,10 +216,7 @@ void Run::collect() {
   const std::vector<RequestRecord> batch = load_ ? load_->drain_records() : std::vector<RequestRecord>{};
   for (const RequestRecord& r : batch) {
     (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += r.probe ? 0 : 1;
-    if (r.error == RequestError::ok && r.worker_pid > 0) {
-      auto [it, fresh] = served_at_.emplace(r.worker_pid, r.end_ns);
-      if (!fresh) it->second = std::min(it->second, r.end_ns);
-    }
+    note_served(served_at_, r);
   }
   history_.requests.append(batch);  // written through: a crashed run keeps what was drained
   for (Event& e : events_.poll()) history_.events.push_back(std::move(e));
