@@ -1,0 +1,34 @@
+#pragma once
+// Where forkcheck finds its scenario library (scenarios/*.yaml, scenarios/targets/, the default
+// suite), so `forkcheck run walkthrough` works from any directory, in the build tree and installed.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forkcheck::harness {
+
+// The directories searched, in this order (each listed whether or not it exists):
+//   1. $FORKCHECK_SCENARIOS, when set and non-empty;
+//   2. <directory of the running forkcheck>/../share/forkcheck/scenarios (an installed prefix);
+//   3. the source tree's scenarios/ this forkcheck was built from (a build tree).
+std::vector<std::filesystem::path> scenario_library_dirs();
+
+// The first directory of scenario_library_dirs() that exists; empty when none does.
+std::filesystem::path scenario_library_dir();
+
+// A scenario argument: a path to an existing file is returned as given; a bare name (no '/'), with
+// or without ".yaml", is looked up in the library directories in order. Empty with a one-line
+// *error naming what was looked for and where, when neither finds a file.
+std::optional<std::filesystem::path> resolve_scenario(const std::string& name_or_path, std::string* error);
+
+struct LibraryScenario {
+  std::string name;            // the file name without ".yaml" (what `forkcheck run NAME` takes)
+  std::filesystem::path path;
+};
+
+// The *.yaml files directly in dir (not targets/ or other folders), sorted by name; files that
+// are not scenarios (e.g. a suite file) are the caller's to filter.
+std::vector<LibraryScenario> library_scenarios(const std::filesystem::path& dir);
+
+}  // namespace forkcheck::harness

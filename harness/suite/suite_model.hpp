@@ -1,0 +1,91 @@
+#pragma once
+// The data of `forkcheck suite`: what a suite file asks for (targets, scenarios, expectations) and
+// what a suite run found (cells: one scenario × one target, each run --repeat times). Pure data;
+// the engine (suite file, plan, cell runs, suite.json, merge) fills it and the renderers (index.html,
+// junit.xml, summary.md, the step summary) read it. Vocabulary: docs/design.md, "forkcheck suite".
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forkcheck::harness {
+
+// What a target is expected to do on a scenario, with the reason (Autobahn's per-agent exclusions,
+// pytest's strict xfail: a cell that passes where a failure was expected is a stale expectation).
+enum class Expectation {
+  pass,   // the default: every property passes (or is as the reference's)
+  fail,   // the listed properties fail in every repeat; any other outcome is unexpected
+  flaky,  // either verdict is accepted (a peer's race that no scenario makes certain); reported
+};
+
+struct ExpectedOutcome {
+  std::string scenario;                 // scenario name
+  Expectation expectation = Expectation::fail;
+  std::vector<std::string> properties;  // the failing properties expected (fail: exactly these)
+  std::string reason;                   // required: why (the peer's defect, a link)
+};
+
+struct SuiteTarget {
+  std::string name;                     // e.g. "node"; "refcluster" is the reference
+  std::string command;                  // template with {port} {workers}, as `run --target`
+  std::vector<std::string> requires_programs;  // skipped, with a message, when one is not on PATH
+  bool reference = false;               // the oracle (exactly one per suite: refcluster)
+  std::string skipped_because;          // non-empty: not run on this machine (e.g. "node not on PATH")
+  std::vector<ExpectedOutcome> expected;
+};
+
+struct SuiteScenario {
+  std::string name;
+  std::string path;                     // the resolved file
+  std::string description;              // the scenario's first line of description
+};
+
+// One `forkcheck run` of a cell.
+struct CellRun {
+  std::uint64_t seed = 0;
+  int exit_code = 2;                        // forkcheck run's exit status (0/1/2/3/130)
+  std::vector<std::string> failed;          // properties that failed
+  std::vector<std::string> unknown;         // properties that stayed unknown
+  std::string error;                        // exit 2: the one-line reason
+  std::string report_dir;                   // relative to the suite's report directory
+  double wall_s = 0;
+  std::optional<double> recovery_median_ms; // SIGKILL → N ready again, when the run measured one
+};
+
+enum class CellStatus {
+  passed,               // passed as expected
+  expected_failure,     // failed exactly as the suite file expects
+  flaky_expected,       // mixed verdicts over the repeats, and the suite file says flaky
+  conformance_failure,  // the reference passed, this target failed (unexpected)
+  unexpected_pass,      // an expected failure passed: a stale expectation
+  flaky,                // mixed verdicts over the repeats, not expected
+  reference_failed,     // the reference failed this scenario too: the scenario or the machine is at fault
+  could_not_run,        // a run exited 2
+  undecided,            // no failure, but a property stayed unknown
+  skipped,              // the target is not installed here (or the cell is in another shard)
+};
+
+struct Cell {
+  std::string scenario;
+  std::string target;
+  std::vector<CellRun> runs;                // one per repeat, in seed order
+  CellStatus status = CellStatus::skipped;
+  std::vector<std::string> failing_properties;  // union over the runs
+  std::string note;                         // why this status (expectation reason, reference's verdict...)
+};
+
+struct SuiteResult {
+  std::string name;                         // the suite file's name
+  std::string suite_file;
+  std::string forkcheck_version;
+  std::vector<SuiteTarget> targets;         // reference first
+  std::vector<SuiteScenario> scenarios;
+  std::vector<Cell> cells;                  // scenario-major, targets in order
+  int repeat = 1;
+  std::string shard;                        // "I/N", empty when not sharded (or merged)
+  std::string started_utc;                  // ISO 8601
+  double wall_s = 0;
+  int exit_code = 0;                        // the suite's status (docs/design.md, "forkcheck suite")
+};
+
+}  // namespace forkcheck::harness
