@@ -6,6 +6,8 @@
 
 #include "common/exit_code.hpp"
 #include "harness/explore/explore.hpp"
+#include "harness/library/library_listing.hpp"
+#include "harness/library/scenario_library.hpp"
 #include "harness/model/scenario.hpp"
 #include "harness/run/run.hpp"
 
@@ -18,6 +20,13 @@ constexpr const char* kExitStatuses =
     "partial report written).";
 
 const std::string kWorkersHelp = "Worker count N, 1.." + std::to_string(forkcheck::harness::kMaxWorkers);
+
+// `forkcheck list [--json]`: the library's scenarios, the properties, the peer targets.
+int list_library_command(bool json) {
+  const auto listing = forkcheck::harness::list_library(forkcheck::harness::scenario_library_dir());
+  std::cout << (json ? render_listing_json(listing) : render_listing_text(listing));
+  return forkcheck::to_int(forkcheck::ExitCode::ok);
+}
 
 }  // namespace
 
@@ -32,7 +41,7 @@ int main(int argc, char** argv) {
   forkcheck::harness::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run one scenario against a cluster and check its properties");
   run_cmd->footer(kExitStatuses);
-  run_cmd->add_option("scenario", run.scenario_path, "Scenario file (YAML), e.g. scenarios/walkthrough.yaml")->required();
+  run_cmd->add_option("scenario", run.scenario_path, "Scenario file (YAML), e.g. scenarios/walkthrough.yaml, or a library scenario's name, e.g. walkthrough (see forkcheck list)")->required();
   run_cmd->add_option("--target", run.target,
                       "Command template of the cluster to test; {port} (required) and {workers} are replaced "
                       "(default: the scenario's target, else refcluster with its events)");
@@ -63,6 +72,10 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--report", explore.report_dir, "Report directory (default: reports/runs/<time>-explore)");
   explore_cmd->add_flag("--quiet", explore.quiet, "Print nothing but the outcome");
 
+  bool list_json = false;
+  auto* list_cmd = app.add_subcommand("list", "List the library's scenarios, the properties and the peer targets");
+  list_cmd->add_flag("--json", list_json, "Print JSON (library, scenarios, others, properties, targets)");
+
   auto* help_cmd = app.add_subcommand("help", "Print this help");
 
   try {
@@ -83,6 +96,7 @@ int main(int argc, char** argv) {
     std::cout << app.help();
     return forkcheck::to_int(ExitCode::ok);
   }
+  if (*list_cmd) return list_library_command(list_json);
   run.program = argv[0];
   if (*run_cmd) return forkcheck::to_int(forkcheck::harness::run_scenario(run));
   if (*explore_cmd) {

@@ -53,8 +53,10 @@ std::optional<fs::path> resolve_scenario(const std::string& name_or_path, std::s
     searched += (searched.empty() ? "" : ", ") + dir.string();
   }
   if (error) {
+    std::string names;
+    for (const LibraryScenario& s : library_scenarios(scenario_library_dir())) names += " " + s.name;
     *error = "no scenario '" + name_or_path + "': not a file here, nor " + file + " in the library (" + searched +
-             "; `forkcheck list` shows the library)";
+             "); library:" + (names.empty() ? std::string(" none found") : names) + " (`forkcheck list` describes them)";
   }
   return std::nullopt;
 }

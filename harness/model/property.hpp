@@ -29,6 +29,8 @@ enum class Property {
 std::string_view to_string(Property p);
 std::optional<Property> property_from_string(std::string_view name);
 const std::vector<Property>& all_properties();
+// One line saying what the property demands (`forkcheck list`); docs/design.md section 6 is exact.
+std::string_view property_summary(Property p);
 
 // Three-valued, as Jepsen's checkers: unknown when the checker could not decide.
 enum class Verdict { pass, fail, unknown };

@@ -334,7 +334,7 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   }
   outcome.report_dir = setup->report_dir;
   outcome.command = setup->command;
-  SetupFailure failure{setup->scenario.name, options.scenario_path, setup->command, setup->command_error};
+  SetupFailure failure{setup->scenario.name, setup->scenario_file, setup->command, setup->command_error};
   const ReportMeta meta{setup->reproduce_command, setup->report_dir, FORKCHECK_VERSION, {}};
   if (!failure.reason.empty()) {
     std::cerr << "forkcheck: " << failure.reason << "\n";

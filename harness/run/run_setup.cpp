@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/library/scenario_library.hpp"
 #include "harness/target/port_probe.hpp"
 #include "harness/report/report_dir.hpp"
 #include "harness/target/target_command.hpp"
@@ -91,7 +92,12 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* erro
              (std::filesystem::path(options.scenario_path) / "walkthrough.yaml").string() + ")";
     return std::nullopt;
   }
-  auto parsed = load_scenario_file(options.scenario_path);
+  // A file path, or a library name (`walkthrough`): the reproduce command keeps the argument as given,
+  // so a replay finds the same library scenario by name wherever forkcheck is installed.
+  const auto file = resolve_scenario(options.scenario_path, error);
+  if (!file) return std::nullopt;
+  setup.scenario_file = file->string();
+  auto parsed = load_scenario_file(setup.scenario_file);
   if (auto* bad = std::get_if<ScenarioError>(&parsed)) {
     *error = bad->to_string();
     return std::nullopt;

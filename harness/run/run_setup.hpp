@@ -24,6 +24,7 @@ namespace forkcheck::harness {
 struct RunSetup {
   RunOptions options;
   Scenario scenario;
+  std::string scenario_file; // the file loaded: options.scenario_path, or the library's file of that name
   int workers = 0;           // N
   int port = 0;              // the real port (never 0)
   std::string command;       // the target's command line, placeholders replaced

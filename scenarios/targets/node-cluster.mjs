@@ -1,4 +1,5 @@
-// The seed's Node.js cluster program as a forkcheck target: the primary forks one worker per CPU (or
+// Node.js cluster (the walkthrough's program) as a forkcheck target: node node-cluster.mjs PORT [WORKERS]
+// The primary forks one worker per CPU (or
 // the count given), every worker serves one port, and a dead worker is replaced by
 // cluster.on('exit', () => cluster.fork()). Additions to the walkthrough's program: port and worker count from argv,
 // loopback only, and an X-Worker-Pid header so forkcheck can tell which worker answered.

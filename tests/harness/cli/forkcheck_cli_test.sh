@@ -170,6 +170,39 @@ thresholds:
       grep -qF "(bound 0.001 ms)" "$work/r/$f" || fail "$f does not quote the bound applied"
     done
     ;;
+  by_name)  # a library scenario by name, from another directory; the reproduce command keeps the name
+    scenario ""
+    mkdir -p "$work/lib" "$work/elsewhere" && mv "$work/s.yaml" "$work/lib/cli_short.yaml"
+    status=0
+    (cd "$work/elsewhere" && FORKCHECK_SCENARIOS="$work/lib" timeout -k 5 60 "$forkcheck" run cli_short \
+      --report "$work/r" --quiet >"$work/out" 2>"$work/err" </dev/null) || status=$?
+    ((status == 0)) || fail "run cli_short exited $status"
+    grep -q '^# forkcheck report: cli' "$work/r/report.md" || fail "report.md does not name the scenario 'cli'"
+    sed -n '/^## Reproduce/,$p' "$work/r/report.md" | grep -qE 'forkcheck run cli_short ' ||
+      fail "the reproduce command does not replay by name: $(sed -n '/^## Reproduce/,$p' "$work/r/report.md")"
+    FORKCHECK_SCENARIOS="$work/lib" run run no_such_scenario --report "$work/r2"
+    ((status == 2)) || fail "an unknown name exited $status, expected 2"
+    grep -q "no scenario 'no_such_scenario'" "$work/err" && grep -q "library:.* cli_short" "$work/err" ||
+      fail "the unknown name's error does not list the library: $(cat "$work/err")"
+    ;;
+  list)  # forkcheck list: scenarios with their description, files that are not scenarios apart, properties, targets
+    mkdir -p "$work/lib/targets"
+    printf 'description: First sentence here. Second one.\nduration_s: 2\n' >"$work/lib/alpha.yaml"
+    printf 'targets:\n  - name: x\n' >"$work/lib/a_suite.yaml"
+    printf '#!/bin/sh\n# Mine as a forkcheck target: mine.sh PORT WORKERS\nexec true\n' >"$work/lib/targets/mine.sh"
+    printf '# helper, not a launcher\n' >"$work/lib/targets/helper.conf"
+    FORKCHECK_SCENARIOS="$work/lib" run list
+    ((status == 0)) || fail "list exited $status"
+    grep -qE '^  alpha +First sentence here\.$' "$work/out" || fail "alpha not listed with its first sentence"
+    sed -n '/^Other YAML/,/^$/p' "$work/out" | grep -q "a_suite: .*unknown key" || fail "a_suite not listed apart"
+    sed -n '/^Scenarios/,/^$/p' "$work/out" | grep -q "a_suite" && fail "a_suite listed as a scenario" || true
+    grep -qE '^  workers_restored +after each fault' "$work/out" || fail "no property line"
+    grep -qE '^  mine.sh +Mine as a forkcheck target' "$work/out" || fail "the target is not listed"
+    grep -q "helper.conf" "$work/out" && fail "a helper file is listed as a target" || true
+    FORKCHECK_SCENARIOS="$work/lib" run list --json
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["name"] for s in d["scenarios"]]==["alpha"], d; assert len(d["properties"])>=13; assert d["targets"][0]["file"]=="mine.sh"' "$work/out" ||
+      fail "list --json: $(cat "$work/out")"
+    ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo "PASS: $case_name"

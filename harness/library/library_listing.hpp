@@ -1,0 +1,49 @@
+#pragma once
+// What `forkcheck list` prints: the library's scenarios with the first sentence of their description,
+// the properties with one line each, and the peer targets in <library>/targets. Reading the files
+// is list_library(); the renderings are pure.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace forkcheck::harness {
+
+struct ListedScenario {
+  std::string name;         // what `forkcheck run NAME` takes
+  std::string summary;      // the description's first sentence
+  std::string description;  // the whole description
+};
+
+// A *.yaml file of the library that the scenario parser refuses (a suite file, a broken file):
+// listed apart, with the parser's reason, so `forkcheck run NAME` is not offered for it.
+struct ListedOther {
+  std::string name;
+  std::string reason;
+};
+
+// A launcher in <library>/targets: a file whose first comment line says "WHAT as a forkcheck target: USAGE".
+struct ListedTarget {
+  std::string file;     // e.g. gunicorn-target.sh
+  std::string summary;  // that comment line
+};
+
+struct LibraryListing {
+  std::filesystem::path dir;  // empty: no library directory was found
+  std::vector<ListedScenario> scenarios;
+  std::vector<ListedOther> others;
+  std::vector<ListedTarget> targets;
+};
+
+LibraryListing list_library(const std::filesystem::path& dir);
+
+// The first sentence of text's first line (up to ". "), whitespace trimmed.
+std::string first_sentence(const std::string& text);
+
+// The launcher summary of a target file's text: its first comment line (after a #! line) when it
+// contains " as a forkcheck target: ", else empty.
+std::string target_summary(const std::string& file_text);
+
+std::string render_listing_text(const LibraryListing& listing);
+std::string render_listing_json(const LibraryListing& listing);
+
+}  // namespace forkcheck::harness
