@@ -13,7 +13,7 @@
 
 #include "fuzz/fuzz_check.hpp"
 #include "harness/load/http_response.hpp"
-#include "harness/load/http_text.hpp"
+#include "common/http_text.hpp"
 
 namespace {
 
@@ -55,7 +55,7 @@ Verdict verdict_of(const ResponseParser& p, const ResponseLimits& limits) {
     FUZZ_CHECK(v.http_minor == 0 || v.http_minor == 1, "HTTP/1.0 or HTTP/1.1");
     FUZZ_CHECK(v.body.size() <= limits.max_body_bytes, "the body respects max_body_bytes");
     FUZZ_CHECK(v.header_count <= limits.max_headers, "the headers respect max_headers");
-    FUZZ_CHECK(forkcheck::harness::http_text::all_field_chars(v.reason), "the reason is text");
+    FUZZ_CHECK(forkcheck::http_text::all_field_chars(v.reason), "the reason is text");
     FUZZ_CHECK(v.worker_pid >= 0, "a worker pid is a pid");
     (void)p.header("content-length");
   } else {

@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "harness/load/http_text.hpp"
+#include "common/http_text.hpp"
+#include "common/loopback.hpp"
 
 namespace forkcheck::harness {
 
@@ -244,12 +245,16 @@ ParseStatus ResponseParser::fail(ParseError e) {
   return status_;
 }
 
-std::string build_get_request(std::string_view host, int port, std::string_view path, bool keep_alive) {
+std::string build_get_request(std::string_view host, int port, std::string_view path, bool keep_alive,
+                              const std::vector<std::pair<std::string, std::string>>& headers) {
+  const bool host_given =
+      std::any_of(headers.begin(), headers.end(), [](const auto& h) { return iequals(h.first, "host"); });
   std::string request;
   request.reserve(96 + host.size() + path.size());
-  request.append("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(host);
-  request.append(":").append(std::to_string(port)).append("\r\nConnection: ");
-  request.append(keep_alive ? "keep-alive" : "close").append("\r\n\r\n");
+  request.append("GET ").append(path).append(" HTTP/1.1\r\n");
+  if (!host_given) request.append("Host: ").append(host_and_port(host, port)).append("\r\n");
+  for (const auto& [name, value] : headers) request.append(name).append(": ").append(value).append("\r\n");
+  request.append("Connection: ").append(keep_alive ? "keep-alive" : "close").append("\r\n\r\n");
   return request;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace forkcheck::harness {
@@ -123,7 +124,9 @@ class ResponseParser {
   pid_t worker_pid_ = 0;
 };
 
-// "GET <path> HTTP/1.1" with Host and an explicit Connection header (keep-alive or close).
-std::string build_get_request(std::string_view host, int port, std::string_view path, bool keep_alive);
+// "GET <path> HTTP/1.1" with Host (host:port, [::1]:port for IPv6; a "Host" in `headers` replaces
+// it), the extra headers in order, and an explicit Connection header (keep-alive or close).
+std::string build_get_request(std::string_view host, int port, std::string_view path, bool keep_alive,
+                              const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 }  // namespace forkcheck::harness

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "harness/load/http_response.hpp"
-#include "harness/load/http_text.hpp"
+#include "common/http_text.hpp"
 
 namespace forkcheck::harness {
 

@@ -1,7 +1,5 @@
 #include "harness/load/load.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -9,6 +7,7 @@
 
 #include "harness/load/http_response.hpp"
 #include "harness/load/load_thread.hpp"
+#include "harness/model/load_request.hpp"
 
 namespace forkcheck::harness {
 
@@ -28,18 +27,26 @@ void validate(const LoadSpec& spec, int port) {
   if (port < 1 || port > 65535) throw std::invalid_argument("load: port must be 1..65535");
 }
 
+// The request every connection sends, checked as the scenario parser checks it (a program that
+// builds a LoadSpec by hand gets the same refusals).
+void validate_request(const LoadSpec& spec) {
+  if (auto error = request_path_error(spec.path)) throw std::invalid_argument("load: path " + *error);
+  for (const auto& [name, value] : spec.headers) {
+    if (auto error = header_name_error(name)) throw std::invalid_argument("load: header " + *error);
+    if (auto error = header_value_error(value)) throw std::invalid_argument("load: header " + name + " " + *error);
+  }
+  if (spec.accepted_statuses.empty()) throw std::invalid_argument("load: accepted_statuses is empty");
+}
+
 LoadTarget make_target(const LoadSpec& spec, const std::string& host, int port, std::string expected_body) {
   LoadTarget target;
-  target.address.sin_family = AF_INET;
-  target.address.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::inet_pton(AF_INET, host.c_str(), &target.address.sin_addr) != 1) {
-    throw std::invalid_argument("load: host must be an IPv4 address: " + host);
-  }
-  if ((ntohl(target.address.sin_addr.s_addr) >> 24) != 127) {
-    throw std::invalid_argument("load: loopback only, not " + host);
-  }
-  target.keep_alive_request = build_get_request(host, port, "/", true);
-  target.close_request = build_get_request(host, port, "/", false);
+  auto address = loopback_endpoint(host, port);
+  if (!address) throw std::invalid_argument("load: " + *load_host_error(host));
+  validate_request(spec);
+  target.address = *address;
+  target.keep_alive_request = build_get_request(host, port, spec.path, true, spec.headers);
+  target.close_request = build_get_request(host, port, spec.path, false, spec.headers);
+  target.accepted_statuses = spec.accepted_statuses;
   target.expected_body = std::move(expected_body);
   target.timeout_ns = ms_to_ns(spec.timeout_ms);
   return target;

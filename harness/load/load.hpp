@@ -1,6 +1,7 @@
 #pragma once
-// The load generator: HTTP/1.1 GETs to a loopback target, open loop at a constant rate (latency
-// from the intended send instant, so a stalled server cannot hide behind a waiting client) or
+// The load generator: HTTP/1.1 GETs (path and extra headers as the scenario says) to a loopback
+// target, open loop at a constant rate (latency from the intended send instant, so a stalled
+// server cannot hide behind a waiting client) or
 // closed loop, keep-alive or a fresh connection per request, plus fresh-connection readiness
 // probes. Every request becomes a RequestRecord; errors are counted by kind and the load keeps
 // going. Runs on its own threads (one epoll loop each, each owning its connections).
@@ -32,8 +33,10 @@ struct LoadCounters {
 
 class LoadGenerator {
  public:
-  // Throws std::invalid_argument for a non-loopback host or a nonsensical spec.
-  // An empty expected_body accepts any body of a 200.
+  // Throws std::invalid_argument for a non-loopback host (127.0.0.0/8 or ::1) or a nonsensical spec
+  // (a bad path or header). Every request and probe sends spec.path and spec.headers; a status not in
+  // spec.accepted_statuses is bad_status; an empty expected_body accepts any body of an accepted one.
+  // (host and expected_body are apart from the spec for callers without a scenario; run passes the spec's.)
   LoadGenerator(LoadSpec spec, std::string host, int port, std::string expected_body = "Hello from worker");
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;

@@ -4,6 +4,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string_view>
 
@@ -88,7 +89,7 @@ Progress Connection::cancel() {
 
 Progress Connection::open_connection() {
   record_.fresh_connection = true;
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(target_.address.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return fail(RequestError::other, errno);
   const int one = 1;
   ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -100,8 +101,7 @@ Progress Connection::open_connection() {
   fd_ = std::move(fd);
   state_ = State::connecting;
   peer_closed_ = false;
-  const auto* address = reinterpret_cast<const sockaddr*>(&target_.address);
-  if (::connect(fd_.get(), address, sizeof target_.address) == 0) return on_connected();
+  if (::connect(fd_.get(), target_.address.get(), target_.address.length) == 0) return on_connected();
   if (errno == EINPROGRESS) return Progress::pending;
   return fail(connect_error_kind(errno), errno);
 }
@@ -117,10 +117,10 @@ Progress Connection::finish_connect() {
 
 Progress Connection::on_connected() {
   opened_ns_ = monotonic_ns();
-  sockaddr_in local{};
+  sockaddr_storage local{};
   socklen_t length = sizeof local;
   const bool named = ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&local), &length) == 0;
-  local_port_ = named ? ntohs(local.sin_port) : 0;
+  local_port_ = named ? port_of(local) : 0;
   record_.connection_opened_ns = opened_ns_;
   record_.local_port = local_port_;
   return send_request();
@@ -182,7 +182,8 @@ Progress Connection::finish_response() {
 }
 
 RequestError Connection::classify_response() const {
-  if (parser_.status_code() != 200) return RequestError::bad_status;
+  const auto& accepted = target_.accepted_statuses;
+  if (std::find(accepted.begin(), accepted.end(), parser_.status_code()) == accepted.end()) return RequestError::bad_status;
   if (!target_.expected_body.empty() && parser_.body() != target_.expected_body) return RequestError::bad_body;
   return RequestError::ok;
 }

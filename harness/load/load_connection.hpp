@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "common/clock.hpp"
+#include "common/loopback.hpp"
 #include "common/unique_fd.hpp"
 #include "harness/model/history.hpp"
 #include "harness/load/http_response.hpp"
@@ -18,10 +20,11 @@ namespace forkcheck::harness {
 
 // What every connection of one generator talks to, and how.
 struct LoadTarget {
-  sockaddr_in address{};
+  LoopbackEndpoint address;
   std::string keep_alive_request;
   std::string close_request;
-  std::string expected_body;  // empty: any body of a 200 is fine
+  std::vector<int> accepted_statuses;  // another status is bad_status
+  std::string expected_body;           // empty: any body of an accepted response is fine
   mono_ns timeout_ns = 0;
 };
 

@@ -13,6 +13,9 @@
 #include <set>
 #include <sstream>
 
+#include "common/http_text.hpp"
+#include "harness/model/load_request.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
@@ -123,9 +126,41 @@ void read_timing(const Reader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
+// load.path, load.headers, load.accepted_statuses, load.host: what every request looks like.
+void read_request_shape(const Reader& r, const YAML::Node& n, LoadSpec& load) {
+  const auto checked = [&r](const YAML::Node& v, const std::string& field, std::optional<std::string> error) {
+    if (error) r.fail(v, field, *error);
+  };
+  if (auto v = n["path"]) checked(v, "load.path", request_path_error(load.path = r.text(v, "load.path")));
+  if (auto v = n["host"]) checked(v, "load.host", load_host_error(load.host = r.text(v, "load.host")));
+  if (auto v = n["headers"]) {
+    if (!v.IsMap()) r.fail(v, "load.headers", "expected a mapping of header name to value");
+    std::set<std::string> seen;
+    for (const auto& entry : v) {
+      const std::string name = r.text(entry.first, "load.headers");
+      const std::string field = "load.headers." + name;
+      checked(entry.first, field, header_name_error(name));
+      std::string lower;
+      for (char c : name) lower += http_text::lower(c);
+      if (!seen.insert(lower).second) r.fail(entry.first, field, "duplicate header (names are case-insensitive)");
+      const std::string value = r.text(entry.second, field);
+      checked(entry.second, field, header_value_error(value));
+      load.headers.emplace_back(name, value);
+    }
+  }
+  if (auto v = n["accepted_statuses"]) {
+    if (!v.IsSequence() || v.size() == 0) r.fail(v, "load.accepted_statuses", "expected a non-empty list of HTTP statuses");
+    load.accepted_statuses.clear();
+    for (std::size_t i = 0; i < v.size(); ++i)
+      load.accepted_statuses.push_back(
+          r.integer_in(v[i], "load.accepted_statuses[" + std::to_string(i) + "]", kMinStatus, kMaxStatus));
+  }
+}
+
 void read_load(const Reader& r, const YAML::Node& n, LoadSpec& load) {
   r.check_keys(n, "load", {"rate_rps", "closed_loop", "connections", "keep_alive", "timeout_ms", "probe_rate_hz",
-                           "expected_body"});
+                           "expected_body", "path", "headers", "accepted_statuses", "host"});
+  read_request_shape(r, n, load);
   if (auto v = n["rate_rps"]) load.rate_rps = r.positive(v, "load.rate_rps");
   if (auto v = n["closed_loop"]) load.closed_loop = r.boolean(v, "load.closed_loop");
   if (auto v = n["connections"]) load.connections = r.integer_in(v, "load.connections", 1, 10000);

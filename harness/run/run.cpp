@@ -119,14 +119,14 @@ ExitCode Run::wait_until_serving() {
   const mono_ns deadline = monotonic_ns() + seconds_to_ns(setup_.scenario.start_timeout_s);
   for (;;) {
     if (interrupted()) return ExitCode::interrupted;
-    if (port_accepts(setup_.port)) break;
+    if (port_accepts(setup_.port, setup_.scenario.load.host)) break;
     if (target_.primary_exited())
       return cannot_serve("target exited before listening on port " + std::to_string(setup_.port) + ": " +
                           history_.target.command);
     if (monotonic_ns() >= deadline) {
       char within[32];
       std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
-      return cannot_serve("target did not listen on 127.0.0.1:" + std::to_string(setup_.port) + " within " + within +
+      return cannot_serve("target did not listen on " + host_and_port(setup_.scenario.load.host, setup_.port) + " within " + within +
                           " s: " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -179,7 +179,7 @@ ExitCode Run::drive_load_and_faults() {
     length = std::max(length, faults_->last_offset_ns() + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
   history_.load_start_ns = monotonic_ns();
   const mono_ns end = history_.load_start_ns + length;
-  load_ = std::make_unique<LoadGenerator>(s.load, "127.0.0.1", setup_.port, s.load.expected_body);
+  load_ = std::make_unique<LoadGenerator>(s.load, s.load.host, setup_.port, s.load.expected_body);
   load_->start(history_.load_start_ns, end);
   wire_fuzz_->start(history_.load_start_ns);
   console_.line("load started " + format_ns_as_ms(history_.load_start_ns - target_.launch_ns()) +

@@ -17,6 +17,8 @@
 namespace forkcheck::harness {
 namespace {
 
+namespace fs = std::filesystem;
+
 bool apply_overrides(const RunOptions& o, Scenario& s, std::string* error) {
   if (o.target) s.target = *o.target;
   if (o.workers) s.workers = *o.workers;
@@ -41,15 +43,16 @@ UniqueFd block_stop_signals() {
 
 bool resolve_port(RunSetup& setup, std::string* error) {
   setup.port = setup.scenario.port;
+  const std::string& host = setup.scenario.load.host;
   if (setup.port == 0) {
-    setup.port = pick_free_port();
+    setup.port = pick_free_port(host);
     if (setup.port == 0) {
-      *error = "no free port on 127.0.0.1";
+      *error = "no free port on " + host;
       return false;
     }
-  } else if (port_accepts(setup.port)) {
-    *error = "port " + std::to_string(setup.port) + " is busy: something already listens on 127.0.0.1:" +
-             std::to_string(setup.port) + " (use --port 0 for a free one)";
+  } else if (port_accepts(setup.port, host)) {
+    *error = "port " + std::to_string(setup.port) + " is busy: something already listens on " +
+             host_and_port(host, setup.port) + " (use --port 0 for a free one)";
     return false;
   }
   return true;
@@ -75,7 +78,11 @@ bool resolve_command(RunSetup& setup, std::string* error) {
   if (templ.empty()) templ = refcluster_template(refcluster);
   if (templ.find("{events}") != std::string::npos) setup.events_path = setup.report_dir + "/events.jsonl";
   setup.crash_file = setup.report_dir + "/crash_file";
-  const TargetValues values{setup.port, setup.workers, setup.events_path, setup.crash_file, refcluster};
+  const fs::path targets = scenario_library_dir() / "targets";
+  std::error_code ec;
+  const TargetValues values{setup.port,   setup.workers,          setup.events_path,
+                            setup.crash_file, refcluster,           setup.scenario.load.host,
+                            fs::is_directory(targets, ec) ? path_from_cwd(targets.string()) : std::string()};
   const auto command = expand_target(templ, values, error);
   if (!command) return false;
   setup.command = *command;

@@ -27,8 +27,13 @@ std::optional<std::string> expand_target(std::string_view templ, const TargetVal
     else if (name == "events" && !values.events_path.empty()) out += shell_quote(values.events_path);
     else if (name == "crash_file" && !values.crash_file.empty()) out += shell_quote(values.crash_file);
     else if (name == "refcluster" && !values.refcluster.empty()) out += shell_quote(values.refcluster);
-    else {
-      if (error) *error = "unknown placeholder {" + std::string(name) + "} in target command (known: {port} {workers} {events} {crash_file} {refcluster})";
+    else if (name == "host" && !values.host.empty()) out += shell_word(values.host);
+    else if (name == "targets" && !values.targets_dir.empty()) out += shell_quote(values.targets_dir);
+    else if (name == "targets") {
+      if (error) *error = "{targets} in the target command, but no scenario library with a targets/ folder was found";
+      return std::nullopt;
+    } else {
+      if (error) *error = "unknown placeholder {" + std::string(name) + "} in target command (known: {port} {workers} {host} {events} {crash_file} {refcluster} {targets})";
       return std::nullopt;
     }
     i = close + 1;
@@ -37,7 +42,7 @@ std::optional<std::string> expand_target(std::string_view templ, const TargetVal
 }
 
 std::string refcluster_template(const std::string& refcluster_path) {
-  return shell_quote(refcluster_path) + " --port {port} --workers {workers} --events {events}";
+  return shell_quote(refcluster_path) + " --host {host} --port {port} --workers {workers} --events {events}";
 }
 
 std::string find_refcluster() {

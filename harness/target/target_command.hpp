@@ -1,6 +1,7 @@
 #pragma once
-// The target's command line: a template in which {port} and {workers} (and {events}, for targets
-// that write refcluster's event format) are replaced. Without a template the target is refcluster.
+// The target's command line: a template in which {port} and {workers} (and {host}, {targets}, and
+// {events} for targets that write refcluster's event format) are replaced. Without a template the
+// target is refcluster.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +14,12 @@ struct TargetValues {
   std::string events_path;  // empty: no event feed
   std::string crash_file;   // {crash_file}: the file the scenario's create_file/remove_file faults act on
   std::string refcluster;   // {refcluster}: the reference cluster's program, for templates that add flags
+  std::string host = "127.0.0.1";  // {host}: the loopback address the load connects to (scenario load.host)
+  std::string targets_dir;  // {targets}: the scenario library's targets/ folder (peer launchers); empty: none
 };
 
-// Replaces every {port}, {workers}, {events}, {crash_file} and {refcluster}; an unknown {name} is an error (nullopt, *error set).
+// Replaces every {port}, {workers}, {host}, {events}, {crash_file}, {refcluster} and {targets}; an
+// unknown {name}, or one with no value, is an error (nullopt, *error set).
 std::optional<std::string> expand_target(std::string_view templ, const TargetValues& values, std::string* error);
 
 // refcluster's template, with its event feed enabled.

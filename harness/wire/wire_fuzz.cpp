@@ -65,17 +65,18 @@ std::unique_ptr<WireFuzzer> WireFuzzer::create(const Scenario& s, std::uint64_t 
     sources.emplace(i, std::move(*source));
     timeouts.emplace(i, ms_to_ns(f.wire.timeout_ms));
   }
+  const auto server = loopback_endpoint(s.load.host, port);  // the load's host: loopback only
+  if (!server) {
+    if (error) *error = "wire_fuzz: load.host " + s.load.host + " is not a loopback address";
+    return nullptr;
+  }
   return std::unique_ptr<WireFuzzer>(
-      new WireFuzzer(plan_wire_fuzz(s, seed), std::move(sources), std::move(timeouts), port));
+      new WireFuzzer(plan_wire_fuzz(s, seed), std::move(sources), std::move(timeouts), *server));
 }
 
 WireFuzzer::WireFuzzer(std::vector<WireBurst> plan, std::map<std::size_t, WireInputSource> sources,
-                       std::map<std::size_t, mono_ns> timeouts, std::uint16_t port)
-    : plan_(std::move(plan)), sources_(std::move(sources)), timeouts_(std::move(timeouts)) {
-  server_.sin_family = AF_INET;
-  server_.sin_port = htons(port);
-  server_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only
-}
+                       std::map<std::size_t, mono_ns> timeouts, LoopbackEndpoint server)
+    : plan_(std::move(plan)), sources_(std::move(sources)), timeouts_(std::move(timeouts)), server_(server) {}
 
 WireFuzzer::~WireFuzzer() { stop(); }
 

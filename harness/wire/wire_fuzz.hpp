@@ -5,8 +5,6 @@
 // purpose: an input a worker dies on is then one of very few in flight (wire_fuzz_attribution.hpp).
 // The inputs come from the built-in seeds plus the fault's corpus directory, mutated by the seed
 // (wire_fuzz_mutator.hpp); the bytes are regenerated, not kept, when a crash input is saved.
-#include <netinet/in.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/loopback.hpp"
 #include "harness/model/history.hpp"
 #include "harness/model/scenario.hpp"
 #include "harness/wire/wire_fuzz_mutator.hpp"
@@ -56,7 +55,7 @@ class WireFuzzer {
 
  private:
   WireFuzzer(std::vector<WireBurst> plan, std::map<std::size_t, WireInputSource> sources,
-             std::map<std::size_t, mono_ns> timeouts, std::uint16_t port);
+             std::map<std::size_t, mono_ns> timeouts, LoopbackEndpoint server);
   void loop(mono_ns load_start_ns);
   bool wait_until(mono_ns t);
   void send_next(std::size_t spec_index);
@@ -65,7 +64,7 @@ class WireFuzzer {
   std::map<std::size_t, WireInputSource> sources_;  // by spec index
   std::map<std::size_t, mono_ns> timeouts_;         // by spec index
   std::map<std::size_t, std::uint64_t> next_index_;
-  sockaddr_in server_{};
+  LoopbackEndpoint server_;
   std::vector<WireInputRecord> records_;  // written by the thread only, read after the join
   std::size_t unsent_ = 0;
   std::thread thread_;

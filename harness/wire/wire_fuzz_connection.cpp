@@ -47,19 +47,19 @@ bool end_with(WireInputRecord& r, WireOutcome outcome, int err = 0) {
   return false;
 }
 
-bool open_connection(UniqueFd& fd, const sockaddr_in& server, WireInputRecord& r, mono_ns deadline) {
-  fd.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+bool open_connection(UniqueFd& fd, const LoopbackEndpoint& server, WireInputRecord& r, mono_ns deadline) {
+  fd.reset(::socket(server.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return end_with(r, WireOutcome::error, errno);
-  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&server), sizeof server) != 0 && errno != EINPROGRESS)
+  if (::connect(fd.get(), server.get(), server.length) != 0 && errno != EINPROGRESS)
     return end_with(r, errno == ECONNREFUSED ? WireOutcome::refused : WireOutcome::error, errno);
   if (!wait_for(fd.get(), POLLOUT, deadline)) return end_with(r, WireOutcome::timeout);
   int err = 0;
   socklen_t len = sizeof err;
   ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
   if (err != 0) return end_with(r, err == ECONNREFUSED ? WireOutcome::refused : WireOutcome::error, err);
-  sockaddr_in local{};
+  sockaddr_storage local{};
   socklen_t local_len = sizeof local;
-  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_len) == 0) r.local_port = ntohs(local.sin_port);
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_len) == 0) r.local_port = port_of(local);
   return true;
 }
 
@@ -126,7 +126,7 @@ void read_answer(int fd, WireInputRecord& r, mono_ns deadline) {
 
 }  // namespace
 
-WireInputRecord send_wire_input(const sockaddr_in& server, std::string_view bytes, mono_ns timeout_ns) {
+WireInputRecord send_wire_input(const LoopbackEndpoint& server, std::string_view bytes, mono_ns timeout_ns) {
   WireInputRecord r;
   r.size = static_cast<std::uint32_t>(bytes.size());
   r.connect_ns = monotonic_ns();

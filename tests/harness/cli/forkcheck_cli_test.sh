@@ -203,6 +203,39 @@ thresholds:
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["name"] for s in d["scenarios"]]==["alpha"], d; assert len(d["properties"])>=13; assert d["targets"][0]["file"]=="mine.sh"' "$work/out" ||
       fail "list --json: $(cat "$work/out")"
     ;;
+  ipv6)  # load.host ::1 end to end: refcluster on [::1], path and headers, a kill excused over IPv6, wire fuzz
+    cat >"$work/s.yaml" <<YAML
+name: ipv6
+target: "$refcluster --host {host} --port {port} --workers {workers} --events {events}"
+workers: 2
+port: 0
+warmup_s: 0.3
+duration_s: 1.5
+start_timeout_s: 5
+stop_grace_s: 2
+properties: [workers_restored, no_overshoot, no_dropped_requests, service_available, primary_alive, no_orphans, no_worker_crash_on_input]
+load:
+  host: "::1"
+  path: /healthz
+  headers:
+    X-Forkcheck-Test: ipv6
+  rate_rps: 100
+  connections: 4
+faults:
+  - kind: kill_worker
+    at_s: 0.6
+  - kind: wire_fuzz
+    at_s: 0.4
+    inputs: 4
+YAML
+    run run "$work/s.yaml" --report "$work/r"
+    ((status == 0)) || fail "exit $status over ::1"
+    grep -qF -- "--host ::1 " "$work/out" || fail "refcluster was not told --host ::1: $(head -n 1 "$work/out")"
+    grep -qE 'no_worker_crash_on_input: .*4 wire-fuzz input\(s\) sent \(answered [1-9]' "$work/out" ||
+      fail "the wire fuzzer got no answer over ::1"
+    grep -qE 'PASS +no_dropped_requests: no request dropped of [1-9][0-9]+ requests' "$work/out" ||
+      fail "no load request succeeded over ::1"
+    ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo "PASS: $case_name"

@@ -206,5 +206,12 @@ TEST(HttpRequest, BuildsAGetWithHostAndConnection) {
             "GET /x HTTP/1.1\r\nHost: 127.0.0.1:80\r\nConnection: close\r\n\r\n");
 }
 
+TEST(BuildGetRequest, ExtraHeadersInOrderAndAGivenHostReplacesTheDefault) {
+  EXPECT_EQ(build_get_request("::1", 8000, "/h", true, {{"X-A", "1"}, {"X-B", "two"}}),
+            "GET /h HTTP/1.1\r\nHost: [::1]:8000\r\nX-A: 1\r\nX-B: two\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_EQ(build_get_request("127.0.0.1", 80, "/", false, {{"host", "app.test"}}),
+            "GET / HTTP/1.1\r\nhost: app.test\r\nConnection: close\r\n\r\n");
+}
+
 }  // namespace
 }  // namespace forkcheck::harness

@@ -23,7 +23,7 @@ struct LoadRun {
 };
 
 inline LoadRun run_load(const LoadSpec& spec, int port, int duration_ms) {
-  LoadGenerator load(spec, "127.0.0.1", port);
+  LoadGenerator load(spec, spec.host, port, spec.expected_body);
   LoadRun run;
   run.start_ns = monotonic_ns() + ms_to_ns(20);
   run.stop_ns = run.start_ns + ms_to_ns(duration_ms);

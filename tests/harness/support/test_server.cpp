@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/clock.hpp"
+#include "common/loopback.hpp"
 
 namespace forkcheck::testing {
 
@@ -45,17 +46,17 @@ void reset_and_close(UniqueFd& fd) {
 }  // namespace
 
 TestServer::TestServer(ServerOptions options) : options_(options) {
-  listener_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in address{.sin_family = AF_INET, .sin_port = 0, .sin_addr = {htonl(INADDR_LOOPBACK)}};
+  auto address = loopback_endpoint(options_.ipv6 ? "::1" : "127.0.0.1", 0);
+  listener_.reset(::socket(address->family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   const int one = 1;
   ::setsockopt(listener_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+  if (::bind(listener_.get(), address->get(), address->length) != 0 ||
       ::listen(listener_.get(), options_.accept_connections ? 128 : 0) != 0) {
     throw std::runtime_error("test server: cannot listen");
   }
-  socklen_t length = sizeof address;
-  ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
+  socklen_t length = sizeof address->address;
+  ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address->address), &length);
+  port_ = port_of(address->address);
   if (options_.accept_connections) acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -111,6 +112,8 @@ bool TestServer::read_request(int fd, bool& wants_close) {
     head.append(buffer, static_cast<std::size_t>(n));
     if (head.find("\r\n\r\n") != std::string::npos) {
       wants_close = head.find("Connection: close") != std::string::npos;
+      const std::lock_guard lock(heads_mutex_);
+      if (heads_.size() < kKeptHeads) heads_.push_back(head.substr(0, head.find("\r\n\r\n") + 4));
       return true;
     }
   }
@@ -134,6 +137,11 @@ bool TestServer::answer(int fd, int served_on_connection, bool wants_close) {
     default:
       return send_all(fd, response(200, "Hello from worker", options_.worker_pid, wants_close)) && !wants_close;
   }
+}
+
+std::vector<std::string> TestServer::request_heads() const {
+  const std::lock_guard lock(heads_mutex_);
+  return heads_;
 }
 
 void TestServer::wait_until_stopped(int fd) {

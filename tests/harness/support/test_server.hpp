@@ -1,11 +1,12 @@
 #pragma once
-// A tiny HTTP/1.1 server for the load generator's tests: a listening socket on 127.0.0.1:0, one
+// A tiny HTTP/1.1 server for the load generator's tests: a listening socket on 127.0.0.1:0 (or [::1]:0), one
 // thread accepting and one thread per connection, each misbehaving in the way a test asks for.
 // Every thread polls with a short timeout and a stop flag; the destructor stops and joins them all.
 #include <sys/types.h>
 
 #include <atomic>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct ServerOptions {
   int stall_ms = 300;
   bool accept_connections = true;   // false: listen (backlog 0) and never accept
   pid_t worker_pid = 4242;
+  bool ipv6 = false;                // listen on [::1] instead of 127.0.0.1
 };
 
 class TestServer {
@@ -45,6 +47,9 @@ class TestServer {
   int port() const { return port_; }
   int connections_accepted() const { return accepted_.load(); }
   int requests_seen() const { return requests_.load(); }
+  // The first kKeptHeads request heads received (request line and headers), in arrival order.
+  std::vector<std::string> request_heads() const;
+  static constexpr std::size_t kKeptHeads = 16;
 
  private:
   void accept_loop();
@@ -59,6 +64,8 @@ class TestServer {
   std::atomic<bool> stopping_{false};
   std::atomic<int> accepted_{0};
   std::atomic<int> requests_{0};
+  mutable std::mutex heads_mutex_;
+  std::vector<std::string> heads_;
   std::mutex threads_mutex_;
   std::vector<std::thread> connection_threads_;
   std::thread acceptor_;

@@ -19,13 +19,7 @@ using forkcheck::testing::TestServer;
 
 constexpr std::string_view kGet = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 
-sockaddr_in loopback(int port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
+LoopbackEndpoint loopback(int port) { return *loopback_endpoint("127.0.0.1", port); }
 
 WireInputRecord send_to(ServerMode mode, std::string_view bytes, mono_ns timeout = ms_to_ns(1000)) {
   TestServer server(ServerOptions{.mode = mode});

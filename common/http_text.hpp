@@ -1,9 +1,10 @@
 #pragma once
-// Character classes and token helpers of HTTP/1.1 (RFC 9110 §5.6), for the response parser.
+// Character classes and token helpers of HTTP/1.1 (RFC 9110 §5.6): the response parser, and the
+// checks on the request headers a scenario adds.
 #include <cstddef>
 #include <string_view>
 
-namespace forkcheck::harness::http_text {
+namespace forkcheck::http_text {
 
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -83,4 +84,4 @@ inline bool has_token(std::string_view list, std::string_view token) {
   return false;
 }
 
-}  // namespace forkcheck::harness::http_text
+}  // namespace forkcheck::http_text
