@@ -41,14 +41,19 @@ int main(int argc, char** argv) {
   forkcheck::harness::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run one scenario against a cluster and check its properties");
   run_cmd->footer(kExitStatuses);
-  run_cmd->add_option("scenario", run.scenario_path, "Scenario file (YAML), e.g. scenarios/walkthrough.yaml, or a library scenario's name, e.g. walkthrough (see forkcheck list)")->required();
+  run_cmd->add_option("scenario", run.scenario_path,
+                      "Scenario file (YAML), e.g. scenarios/walkthrough.yaml, or a library scenario's name, "
+                      "e.g. walkthrough (see forkcheck list)")
+      ->required();
   run_cmd->add_option("--target", run.target,
                       "Command template of the cluster to test; {port} (required), {workers}, {host} and {targets} "
                       "(the library's peer launchers) are replaced (default: the scenario's target, else refcluster "
                       "with its events)");
   run_cmd->add_option("--workers", run.workers, kWorkersHelp + " (default: the scenario's, else the CPU count)")
       ->check(workers_range);
-  run_cmd->add_option("--port", run.port, "TCP port on the scenario's load.host (127.0.0.1 by default), 0: a free port (default: the scenario's, else 8000)")
+  run_cmd->add_option("--port", run.port,
+                      "TCP port on the scenario's load.host (127.0.0.1 by default), 0: a free port "
+                      "(default: the scenario's, else 8000)")
       ->check(CLI::Range(0, 65535));
   run_cmd->add_option("--seed", run.seed, "Seed of the fault schedule and victim choice, >= 0 (default: the scenario's, else 1)")
       ->check(CLI::NonNegativeNumber);

@@ -128,7 +128,8 @@ std::string render_listing_json(const LibraryListing& listing) {
   for (const ListedScenario& s : listing.scenarios)
     j["scenarios"].push_back({{"name", s.name}, {"summary", s.summary}, {"description", s.description}});
   j["others"] = nlohmann::ordered_json::array();
-  for (const ListedOther& other : listing.others) j["others"].push_back({{"name", other.name}, {"reason", other.reason}});
+  for (const ListedOther& other : listing.others)
+    j["others"].push_back({{"name", other.name}, {"reason", other.reason}});
   j["properties"] = nlohmann::ordered_json::array();
   for (Property p : all_properties())
     j["properties"].push_back({{"name", std::string(to_string(p))}, {"summary", std::string(property_summary(p))}});

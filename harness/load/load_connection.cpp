@@ -183,7 +183,8 @@ Progress Connection::finish_response() {
 
 RequestError Connection::classify_response() const {
   const auto& accepted = target_.accepted_statuses;
-  if (std::find(accepted.begin(), accepted.end(), parser_.status_code()) == accepted.end()) return RequestError::bad_status;
+  if (std::find(accepted.begin(), accepted.end(), parser_.status_code()) == accepted.end())
+    return RequestError::bad_status;
   if (!target_.expected_body.empty() && parser_.body() != target_.expected_body) return RequestError::bad_body;
   return RequestError::ok;
 }

@@ -9,7 +9,8 @@
 namespace forkcheck::harness {
 std::optional<std::string> request_path_error(std::string_view path) {
   if (path.empty() || path.front() != '/') return "must start with '/' (origin form, e.g. /healthz)";
-  if (std::any_of(path.begin(), path.end(), [](char c) { return c == ' ' || c == '\t' || !http_text::is_field_char(c); }))
+  const auto bad = [](char c) { return c == ' ' || c == '\t' || !http_text::is_field_char(c); };
+  if (std::any_of(path.begin(), path.end(), bad))
     return "must not contain spaces, CR, LF or other control characters";
   return std::nullopt;
 }

@@ -149,7 +149,8 @@ void read_request_shape(const Reader& r, const YAML::Node& n, LoadSpec& load) {
     }
   }
   if (auto v = n["accepted_statuses"]) {
-    if (!v.IsSequence() || v.size() == 0) r.fail(v, "load.accepted_statuses", "expected a non-empty list of HTTP statuses");
+    if (!v.IsSequence() || v.size() == 0)
+      r.fail(v, "load.accepted_statuses", "expected a non-empty list of HTTP statuses");
     load.accepted_statuses.clear();
     for (std::size_t i = 0; i < v.size(); ++i)
       load.accepted_statuses.push_back(

@@ -23,7 +23,7 @@ struct LoadSpec {
   int timeout_ms = 2000;       // per request, connect included: a hang is a failure
   double probe_rate_hz = 100;  // fresh-connection readiness probes, besides the load
   int threads = 0;             // load threads, each owning its connections; 0: one per core
-  std::string expected_body = "Hello from worker";  // addition: an accepted response with another body is bad_body; empty: any
+  std::string expected_body = "Hello from worker";  // an accepted response with another body is bad_body; empty: any
   std::string path = "/";                           // the request target of every request and probe
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers, in the file's order
   std::vector<int> accepted_statuses = {200};       // a response with another status is bad_status

@@ -80,6 +80,13 @@ json recoveries_to_json(const ReportModel& m) {
   return out;
 }
 
+// The extra request headers in the file's order (an object would sort them).
+nlohmann::json load_headers_json(const LoadSpec& l) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [name, value] : l.headers) out.push_back({{"name", name}, {"value", value}});
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json scenario_to_json(const Scenario& s) {
@@ -96,7 +103,8 @@ nlohmann::json scenario_to_json(const Scenario& s) {
           {"load",
            {{"rate_rps", l.rate_rps}, {"closed_loop", l.closed_loop}, {"connections", l.connections},
             {"keep_alive", l.keep_alive}, {"timeout_ms", l.timeout_ms}, {"probe_rate_hz", l.probe_rate_hz},
-            {"expected_body", l.expected_body}}},
+            {"expected_body", l.expected_body}, {"path", l.path}, {"headers", load_headers_json(l)},
+            {"accepted_statuses", l.accepted_statuses}, {"host", l.host}}},
           {"faults", faults}, {"properties", properties}};
 }
 

@@ -126,8 +126,8 @@ ExitCode Run::wait_until_serving() {
     if (monotonic_ns() >= deadline) {
       char within[32];
       std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
-      return cannot_serve("target did not listen on " + host_and_port(setup_.scenario.load.host, setup_.port) + " within " + within +
-                          " s: " + history_.target.command);
+      return cannot_serve("target did not listen on " + host_and_port(setup_.scenario.load.host, setup_.port) +
+                          " within " + within + " s: " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }

@@ -33,7 +33,9 @@ std::optional<std::string> expand_target(std::string_view templ, const TargetVal
       if (error) *error = "{targets} in the target command, but no scenario library with a targets/ folder was found";
       return std::nullopt;
     } else {
-      if (error) *error = "unknown placeholder {" + std::string(name) + "} in target command (known: {port} {workers} {host} {events} {crash_file} {refcluster} {targets})";
+      if (error)
+        *error = "unknown placeholder {" + std::string(name) +
+                 "} in target command (known: {port} {workers} {host} {events} {crash_file} {refcluster} {targets})";
       return std::nullopt;
     }
     i = close + 1;

@@ -1,7 +1,8 @@
 #pragma once
-// One wire-fuzz input over one fresh connection to the loopback target (127.0.0.1 or ::1): connect, write every byte, half-close
-// (so a server waiting for more of a truncated request sees the end at once and frees its thread),
-// then read until the server closes, resets or the timeout passes. Internal to the wire fuzzer.
+// One wire-fuzz input over one fresh connection to the loopback target (127.0.0.1 or ::1): connect,
+// write every byte, half-close (so a server waiting for more of a truncated request sees the end at
+// once and frees its thread), then read until the server closes, resets or the timeout passes.
+// Internal to the wire fuzzer.
 #include <string_view>
 
 #include "common/clock.hpp"
