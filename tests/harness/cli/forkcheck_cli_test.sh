@@ -173,8 +173,8 @@ thresholds:
   by_name)  # a library scenario by name, from another directory; the reproduce command keeps the name
     scenario ""
     mkdir -p "$work/lib" "$work/elsewhere" && mv "$work/s.yaml" "$work/lib/cli_short.yaml"
-    status=0
-    (cd "$work/elsewhere" && FORKCHECK_SCENARIOS="$work/lib" timeout -k 5 60 "$forkcheck" run cli_short \
+    status=0 program=$(readlink -f "$forkcheck")
+    (cd "$work/elsewhere" && FORKCHECK_SCENARIOS="$work/lib" timeout -k 5 60 "$program" run cli_short \
       --report "$work/r" --quiet >"$work/out" 2>"$work/err" </dev/null) || status=$?
     ((status == 0)) || fail "run cli_short exited $status"
     grep -q '^# forkcheck report: cli' "$work/r/report.md" || fail "report.md does not name the scenario 'cli'"
