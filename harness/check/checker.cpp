@@ -22,6 +22,27 @@ std::string describe_mismatch(const TableRow& r) {
 
 }  // namespace
 
+bool fault_is_late(const History& h, const Scenario& s, std::size_t i) {
+  const FaultRecord& f = h.faults[i];
+  if (h.load_end_ns <= 0 || !(expects_death(f) || f.kind == FaultKind::stop_worker)) return false;
+  const mono_ns t = f.sent_ns ? f.sent_ns : f.scheduled_ns;
+  return t + seconds_to_ns(s.recovery_deadline_s) > h.load_end_ns;
+}
+
+std::optional<std::string> late_fault_reason(const History& h, const Scenario& s) {
+  for (std::size_t i = 0; i < h.faults.size(); ++i) {
+    if (!fault_is_late(h, s, i)) continue;
+    const FaultRecord& f = h.faults[i];
+    const mono_ns t = f.sent_ns ? f.sent_ns : f.scheduled_ns;
+    const std::string when = t >= h.load_end_ns ? ms(t - h.load_end_ns) + " after the load ended"
+                                                : ms(h.load_end_ns - t) + " before the load ended";
+    return "fault " + std::to_string(i + 1) + " (" + std::string(to_string(f.kind)) + " at " + at_ms(h, t) + ") came " +
+           when + ", within its recovery deadline of " + ms(seconds_to_ns(s.recovery_deadline_s)) +
+           ": what it did to the service was not observed under load (the run was behind its schedule)";
+  }
+  return std::nullopt;
+}
+
 PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s) {
   const Property p = Property::steps_match_walkthrough;
   // The walkthrough's crash (rows 9-10) is the run's first fault meant to kill: when it did not
@@ -31,15 +52,19 @@ PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s
   if (!kill->death_seen_ns)
     return result(p, Verdict::unknown, "the walkthrough's kill did not happen (no victim death was seen): rows 9-10 cannot be compared",
                   {kill->note.empty() ? "no note" : kill->note});
+  // A late kill's rows 9-11 show the load's end, not the target: only rows 1-8 can still fail.
+  const std::optional<std::string> late =
+      fault_is_late(h, s, static_cast<std::size_t>(kill - h.faults.begin())) ? late_fault_reason(h, s) : std::nullopt;
   const ExecutionTable table = build_execution_table(h, s, /*run_over=*/true);
   std::vector<std::string> evidence;
   int first = 0;
   for (const auto& r : table.rows) {
-    if (!r.mismatch()) continue;
+    if (!r.mismatch() || (late && r.step >= 9)) continue;
     if (first == 0) first = r.step;
     evidence.push_back(describe_mismatch(r));
   }
   const std::string rows = std::to_string(table.rows.size());
+  if (evidence.empty() && late) return result(p, Verdict::unknown, "rows 1-8 match the walkthrough; rows 9-11 cannot be compared: " + *late);
   if (evidence.empty()) return result(p, Verdict::pass, "all " + rows + " rows match the walkthrough");
   // Built before the call: argument evaluation order is unspecified, and evidence is moved.
   const std::string summary = std::to_string(evidence.size()) + " of " + rows +
@@ -70,11 +95,28 @@ PropertyResult dispatch(Property p, const History& h, const Scenario& s) {
   return detail::result(p, Verdict::unknown, "no checker for this property");
 }
 
+// The properties that judge the requests through the faults: a pass says nothing when a fault's
+// effect fell outside the load.
+bool judges_requests_through_faults(Property p) {
+  return p == Property::no_dropped_requests || p == Property::service_available ||
+         p == Property::failed_request_ratio || p == Property::recovery_latency_p99;
+}
+
+PropertyResult with_late_faults_unknown(PropertyResult r, const History& h, const Scenario& s) {
+  if (r.verdict != Verdict::pass || !judges_requests_through_faults(r.property)) return r;
+  const std::optional<std::string> late = detail::late_fault_reason(h, s);
+  if (!late) return r;
+  r.evidence.insert(r.evidence.begin(), "over the requests that were made: " + r.summary);
+  r.verdict = Verdict::unknown;
+  r.summary = *late;
+  return r;
+}
+
 }  // namespace
 
 PropertyResult check_property(Property p, const History& h, const Scenario& s) {
   try {
-    return dispatch(p, h, s);
+    return with_late_faults_unknown(dispatch(p, h, s), h, s);
   } catch (const std::exception& e) {
     return detail::result(p, Verdict::unknown, std::string("the checker failed: ") + e.what());
   } catch (...) {

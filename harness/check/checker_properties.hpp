@@ -1,6 +1,7 @@
 #pragma once
 // Internal to the checker: one function per property, and the evidence formatting they share.
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "harness/check/checker.hpp"
@@ -26,6 +27,13 @@ PropertyResult check_recovery_time(const History& h, const Scenario& s);
 mono_ns request_instant(const RequestRecord& r);
 mono_ns window_start(const History& h);
 bool in_window(const RequestRecord& r, mono_ns start, mono_ns end);
+
+// A fault aimed at workers (a kill, a term, a stop) that came so late that the load had ended, or
+// ended within the recovery deadline after it (the run was behind its schedule): what it did to the
+// service was not observed under load. fault_is_late says it of fault i; late_fault_reason gives why
+// for the first such fault of the run, empty when none.
+bool fault_is_late(const History& h, const Scenario& s, std::size_t i);
+std::optional<std::string> late_fault_reason(const History& h, const Scenario& s);
 
 // Evidence quotes instants as milliseconds since the target's launch: "+1523.4 ms".
 inline std::string at_ms(const History& h, mono_ns t) {

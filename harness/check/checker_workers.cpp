@@ -21,7 +21,7 @@ struct RestoreTally {
   mono_ns worst_ns = 0;
 };
 
-void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
+void judge_recovery(const History& h, const Scenario& s, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
   const FaultRecord& f = h.faults[i];
   const FaultRecovery r = recovery_after(h, i);
   const char* lost = f.kind == FaultKind::stop_worker ? " hung at " : " died at ";
@@ -40,6 +40,12 @@ void judge_recovery(const History& h, std::size_t i, mono_ns deadline_ns, Restor
   } else if (const mono_ns end = service_end_ns(h); end - *r.death_ns < deadline_ns) {
     ++t.undecided;
     line += "; the service window ended " + ms(end - *r.death_ns) + " after the death, before the deadline";
+  } else if (fault_is_late(h, s, i)) {
+    // Black-box readiness rests on answered requests: after the load's end a replacement cannot be seen ready.
+    ++t.undecided;
+    line += "; not back to " + std::to_string(h.target.workers) + " ready workers, but the load ended " +
+            (h.load_end_ns > *r.death_ns ? ms(h.load_end_ns - *r.death_ns) + " after the death" : "before the death") +
+            ", within the deadline (the fault came late)";
   } else {
     ++t.failed;
     line += "; never back to " + std::to_string(h.target.workers) + " ready workers (" +
@@ -55,7 +61,7 @@ bool later_storm_kill(const History& h, std::size_t i) {
                      [](const FaultRecord& f) { return f.kind == FaultKind::kill_new_workers; });
 }
 
-void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
+void judge_fault(const History& h, const Scenario& s, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
   const FaultRecord& f = h.faults[i];
   if (targets_primary(f.kind)) {
     t.evidence.push_back(fault_label(h, i) + ": aimed at the primary, nothing to restore");
@@ -65,9 +71,9 @@ void judge_fault(const History& h, std::size_t i, mono_ns deadline_ns, RestoreTa
   } else if (later_storm_kill(h, i)) {
     return;  // judged with the storm's last kill
   } else if (f.kind == FaultKind::stop_worker && f.confirmed_ns) {
-    judge_recovery(h, i, deadline_ns, t);  // a hung worker is not ready: it must be replaced
+    judge_recovery(h, s, i, deadline_ns, t);  // a hung worker is not ready: it must be replaced
   } else if (f.death_seen_ns) {
-    judge_recovery(h, i, deadline_ns, t);
+    judge_recovery(h, s, i, deadline_ns, t);
   } else if (expects_death(f)) {
     // A fault that did not happen is reported, never assumed: the run did not test what it meant to.
     ++t.undecided;
@@ -95,7 +101,7 @@ PropertyResult check_workers_restored(const History& h, const Scenario& s) {
   const auto deadline_ns = seconds_to_ns(s.recovery_deadline_s);
   RestoreTally t;
   t.evidence.push_back(readiness_basis(h));
-  for (std::size_t i = 0; i < h.faults.size(); ++i) judge_fault(h, i, deadline_ns, t);
+  for (std::size_t i = 0; i < h.faults.size(); ++i) judge_fault(h, s, i, deadline_ns, t);
   const std::string n = std::to_string(h.target.workers);
   if (t.failed > 0)
     return result(p, Verdict::fail,

@@ -35,15 +35,16 @@ struct TableRow {
   bool expected_listening = false;
   std::string notes;
   std::optional<std::size_t> fault_index;  // rows 9-10: index into History::faults
-  // Row 7: whether every worker's share of the load is within +-25 % of 1/N (the notes say the
-  // shares and the bounds); empty on other rows or when nothing was served.
-  std::optional<bool> balanced;
+  // Row 7: whether the connections were spread, i.e. each of the N workers answered on at least one
+  // connection before the first fault (the notes give each one's share of connections and of
+  // requests); empty on other rows or when nothing was served.
+  std::optional<bool> spread;
 
   bool observed() const { return workers.has_value() && listening.has_value(); }
-  // Observed differs from expected, the step was not observed at all, or row 7's load was unbalanced.
+  // Observed differs from expected, the step was not observed at all, or row 7's connections were not spread.
   bool mismatch() const {
     return !observed() || *workers != expected_workers || *listening != expected_listening ||
-           (balanced && !*balanced);
+           (spread && !*spread);
   }
 };
 

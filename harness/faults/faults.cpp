@@ -109,16 +109,16 @@ std::optional<mono_ns> confirm_deaths(const std::vector<Victim>& victims, mono_n
 // Kills with attribution: freeze (SIGSTOP) so the connections they hold cannot change, record those
 // connections, then the fatal signal. A stopped process still dies of SIGKILL; any other signal
 // stays pending while stopped, so SIGCONT follows it.
-void freeze_and_kill(FaultRecord& rec, const std::vector<Victim>& victims, std::uint16_t port, mono_ns deadline) {
+void freeze_and_kill(FaultRecord& rec, const std::vector<Victim>& victims, std::uint16_t port, mono_ns confirm_timeout_ns) {
   send_all(victims, SIGSTOP, rec.note);
-  const mono_ns freeze_deadline = std::min(deadline, monotonic_ns() + ms_to_ns(200));
-  if (!wait_stopped_state(victims, true, freeze_deadline)) add_note(rec.note, "victims not seen stopped before reading their connections");
+  if (!wait_stopped_state(victims, true, monotonic_ns() + kFreezeWait))
+    add_note(rec.note, "victims not seen stopped before reading their connections");
   std::vector<pid_t> pids;
   for (const Victim& v : victims) pids.push_back(v.pid);
   rec.victim_client_ports = client_ports_of(pids, port);
   rec.sent_ns = send_all(victims, rec.signal, rec.note);
   if (rec.signal != SIGKILL) send_all(victims, SIGCONT, rec.note);
-  rec.death_seen_ns = confirm_deaths(victims, deadline, rec.note);
+  rec.death_seen_ns = confirm_deaths(victims, rec.sent_ns + confirm_timeout_ns, rec.note);
 }
 
 // create_file / remove_file: the instant is sent_ns, confirmed_ns once the file is (or is not) there.
@@ -141,7 +141,7 @@ void change_file(FaultRecord& rec, const std::string& path) {
 }  // namespace
 
 FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_workers, pid_t primary,
-                   std::uint16_t server_port, mono_ns deadline, mono_ns scheduled_ns) {
+                   std::uint16_t server_port, mono_ns confirm_timeout_ns, mono_ns scheduled_ns) {
   FaultRecord rec;
   rec.kind = fault.kind;
   rec.signal = fault.signal > 0 ? fault.signal : signal_for(fault.kind, 0);
@@ -160,11 +160,11 @@ FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_wor
   switch (fault.kind) {
     case FaultKind::kill_worker:
     case FaultKind::kill_new_workers:
-    case FaultKind::kill_all: freeze_and_kill(rec, victims, server_port, deadline); break;
+    case FaultKind::kill_all: freeze_and_kill(rec, victims, server_port, confirm_timeout_ns); break;
     case FaultKind::stop_worker:
     case FaultKind::cont_worker:
       rec.sent_ns = send_all(victims, rec.signal, rec.note);
-      rec.confirmed_ns = wait_stopped_state(victims, fault.kind == FaultKind::stop_worker, deadline);
+      rec.confirmed_ns = wait_stopped_state(victims, fault.kind == FaultKind::stop_worker, rec.sent_ns + confirm_timeout_ns);
       if (!rec.confirmed_ns) add_note(rec.note, "state change not seen before the deadline");
       // A hung worker's connections hang: failures on them are the fault's doing, as a kill's are.
       if (fault.kind == FaultKind::stop_worker) rec.victim_client_ports = client_ports_of(rec.victims, server_port);
@@ -173,7 +173,7 @@ FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_wor
     case FaultKind::kill_primary:
     case FaultKind::term_primary:
       rec.sent_ns = send_all(victims, rec.signal, rec.note);
-      rec.death_seen_ns = confirm_deaths(victims, deadline, rec.note);
+      rec.death_seen_ns = confirm_deaths(victims, rec.sent_ns + confirm_timeout_ns, rec.note);
       break;
     case FaultKind::create_file:
     case FaultKind::remove_file: break;  // handled above

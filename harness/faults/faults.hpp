@@ -46,9 +46,13 @@ std::vector<pid_t> choose_victims(const std::vector<pid_t>& live, VictimSelector
 int signal_for(FaultKind kind, int spec_signal);
 
 // Performs the fault now. `live_workers` oldest first, from the observer. Death (kills, terms) or
-// the state change (stop: seen stopped, cont: seen running) is awaited until `deadline`.
-// `scheduled_ns` is copied into the record (0: now).
+// the state change (stop: seen stopped, cont: seen running) is awaited for `confirm_timeout_ns`
+// from the instant the signal is sent: a kill's freeze of its victims (SIGSTOP first, at most
+// kFreezeWait) is not taken from it. `scheduled_ns` is copied into the record (0: now).
 FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_workers, pid_t primary,
-                   std::uint16_t server_port, mono_ns deadline, mono_ns scheduled_ns = 0);
+                   std::uint16_t server_port, mono_ns confirm_timeout_ns, mono_ns scheduled_ns = 0);
+
+// How long a kill waits to see its victims stopped before it reads their connections and kills.
+inline constexpr mono_ns kFreezeWait = ms_to_ns(200);
 
 }  // namespace forkcheck::harness

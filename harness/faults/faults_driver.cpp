@@ -35,7 +35,7 @@ void FaultDriver::fire_due(mono_ns load_start_ns, mono_ns now, const std::vector
       continue;
     }
     out.push_back(inject(fault, not_killed(live), targets_.primary, targets_.port,
-                         monotonic_ns() + targets_.confirm_timeout_ns, load_start_ns + fault.offset_ns));
+                         targets_.confirm_timeout_ns, load_start_ns + fault.offset_ns));
     remember_deaths(out.back());
   }
 }
@@ -63,7 +63,7 @@ void FaultDriver::kill_newcomers(mono_ns now, const std::vector<pid_t>& live, st
       kill.kind = FaultKind::kill_new_workers;
       kill.signal = SIGKILL;
       kill.victim = VictimSelector::all;
-      out.push_back(inject(kill, {pid}, targets_.primary, targets_.port, monotonic_ns() + targets_.confirm_timeout_ns));
+      out.push_back(inject(kill, {pid}, targets_.primary, targets_.port, targets_.confirm_timeout_ns));
       remember_deaths(out.back());
     }
   }

@@ -428,3 +428,77 @@ TEST(StepsMatchWalkthrough, AKillThatDidNotHappenIsUnknownAsForWorkersRestored) 
 
 }  // namespace
 }  // namespace forkcheck::harness
+
+// --- a fault that came late ---------------------------------------------------------------------
+
+namespace forkcheck::harness {
+namespace {
+
+using namespace forkcheck::harness::testing;
+
+PropertyResult judged(Property p, const History& h) {
+  Scenario s = walkthrough_scenario();
+  s.properties = {p};
+  return check(h, s).at(0);
+}
+
+std::string everything(const PropertyResult& r) {
+  std::string out = r.summary;
+  for (const auto& e : r.evidence) out += "\n" + e;
+  return out;
+}
+
+// The run's length comes from the schedule; a kill sent after the load ended (the run was behind
+// it) had no load to act on, so what judges the requests through it cannot pass. Before: both passed,
+// and the walkthrough's rows 9 and 11 failed ("not observed").
+TEST(LateFault, PropertiesOverTheRequestsAreUnknownNotPassed) {
+  const History h = correct_cluster({.kill_ms = 2150});  // the load ends at +2100 ms
+  for (Property p : {Property::no_dropped_requests, Property::service_available}) {
+    const PropertyResult r = judged(p, h);
+    EXPECT_EQ(r.verdict, Verdict::unknown) << everything(r);
+    EXPECT_NE(r.summary.find("fault 1 (kill_worker at +2150.0 ms) came 50.0 ms after the load ended"), std::string::npos)
+        << r.summary;
+    EXPECT_NE(everything(r).find("over the requests that were made: "), std::string::npos);
+  }
+  const PropertyResult steps = judged(Property::steps_match_walkthrough, h);
+  EXPECT_EQ(steps.verdict, Verdict::unknown) << everything(steps);
+  EXPECT_NE(steps.summary.find("rows 1-8 match the walkthrough; rows 9-11 cannot be compared"), std::string::npos);
+  // The replacement's own ready event was seen: its recovery is an observation, not an inference.
+  EXPECT_EQ(judged(Property::workers_restored, h).verdict, Verdict::pass);
+}
+
+// Late is also "the load ended within the recovery deadline after it": its recovery was not under load.
+TEST(LateFault, AKillWithinTheDeadlineOfTheLoadsEndIsLate) {
+  const PropertyResult r = judged(Property::service_available, correct_cluster({.kill_ms = 1500}));
+  EXPECT_EQ(r.verdict, Verdict::unknown) << everything(r);
+  EXPECT_NE(r.summary.find("came 600.0 ms before the load ended, within its recovery deadline of 1000.0 ms"),
+            std::string::npos)
+      << r.summary;
+  EXPECT_EQ(judged(Property::service_available, correct_cluster()).verdict, Verdict::pass);
+}
+
+// A replacement that cannot be seen ready because the load had ended is not a failure to restore.
+TEST(LateFault, NoRecoverySeenAfterTheLoadIsUnknownNotFailed) {
+  History h = correct_cluster({.kill_ms = 2150, .respawn_after_ms = -1});
+  h.stop.stop_sent_ns = at(3500);  // the window outlasts the deadline: without the load's end, a failure
+  h.run_end_ns = at(3600);
+  const PropertyResult r = judged(Property::workers_restored, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown) << everything(r);
+  EXPECT_NE(everything(r).find("the load ended before the death, within the deadline (the fault came late)"),
+            std::string::npos)
+      << everything(r);
+}
+
+// Failures stay failures: what the requests that were made show is still true.
+TEST(LateFault, AFailureBeforeTheLateFaultStillFails) {
+  History h = correct_cluster({.kill_ms = 2150});
+  for (auto& r : h.requests.records())
+    if (r.probe && r.intended_ns >= at(500)) {
+      r.error = RequestError::refused, r.status = 0, r.worker_pid = 0;
+      break;
+    }
+  EXPECT_EQ(judged(Property::service_available, h).verdict, Verdict::fail);
+}
+
+}  // namespace
+}  // namespace forkcheck::harness

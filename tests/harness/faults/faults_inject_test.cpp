@@ -1,12 +1,17 @@
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 
+#include "common/pidfd.hpp"
 #include "common/unique_fd.hpp"
 #include "harness/faults/faults.hpp"
 #include "harness/faults/faults_driver.hpp"
@@ -61,7 +66,7 @@ TEST(Inject, KillConfirmsDeathAfterRecordingTheVictimsConnections) {
   ASSERT_TRUE(eventually([&] { return client_ports_of(live, static_cast<std::uint16_t>(port)).size() == 1; }, 5000));
 
   const FaultRecord rec = inject(fault(FaultKind::kill_all), live, c.target.primary_pid(),
-                                 static_cast<std::uint16_t>(port), in_ms(5000));
+                                 static_cast<std::uint16_t>(port), ms_to_ns(5000));
   EXPECT_EQ(rec.victims, live);
   EXPECT_EQ(rec.signal, SIGKILL);
   EXPECT_EQ(rec.victim_client_ports, std::vector<std::uint16_t>{client_port});
@@ -82,7 +87,7 @@ TEST(Inject, KillWorkerPicksOneLiveWorkerAndConfirmsItsDeath) {
   Cluster c("3", "inject_kill_one", 3);
   ASSERT_TRUE(c.ok);
   const auto live = c.observer.live_workers();
-  const FaultRecord rec = inject(fault(FaultKind::kill_worker), live, c.target.primary_pid(), 1, in_ms(5000), 77);
+  const FaultRecord rec = inject(fault(FaultKind::kill_worker), live, c.target.primary_pid(), 1, ms_to_ns(5000), 77);
   ASSERT_EQ(rec.victims.size(), 1u);
   EXPECT_TRUE(contains(live, rec.victims[0]));
   EXPECT_EQ(rec.scheduled_ns, 77);
@@ -99,18 +104,18 @@ TEST(Inject, StopThenContinue) {
   ASSERT_TRUE(c.ok);
   const pid_t primary = c.target.primary_pid();
   const FaultRecord stop = inject(fault(FaultKind::stop_worker, VictimSelector::newest), c.observer.live_workers(),
-                                  primary, 1, in_ms(2000));
+                                  primary, 1, ms_to_ns(2000));
   ASSERT_EQ(stop.victims.size(), 1u);
   EXPECT_EQ(stop.victims[0], c.observer.live_workers().back());
   EXPECT_EQ(stop.signal, SIGSTOP);
   ASSERT_TRUE(stop.confirmed_ns) << stop.note;
   EXPECT_FALSE(stop.death_seen_ns);
   EXPECT_EQ(read_proc_stat(stop.victims[0])->state, 'T');
-  const FaultRecord cont = inject(fault(FaultKind::cont_worker), c.observer.live_workers(), primary, 1, in_ms(2000));
+  const FaultRecord cont = inject(fault(FaultKind::cont_worker), c.observer.live_workers(), primary, 1, ms_to_ns(2000));
   EXPECT_EQ(cont.victims, stop.victims);  // the only stopped worker
   ASSERT_TRUE(cont.confirmed_ns) << cont.note;
   EXPECT_NE(read_proc_stat(stop.victims[0])->state, 'T');
-  const FaultRecord none = inject(fault(FaultKind::cont_worker), c.observer.live_workers(), primary, 1, in_ms(200));
+  const FaultRecord none = inject(fault(FaultKind::cont_worker), c.observer.live_workers(), primary, 1, ms_to_ns(200));
   EXPECT_TRUE(none.victims.empty());
   EXPECT_NE(none.note.find("no stopped worker"), std::string::npos);
 }
@@ -121,12 +126,12 @@ TEST(Inject, AVictimAlreadyGoneIsNotedNotAssumed) {
   const pid_t dead = fork();
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
-  const FaultRecord rec = inject(fault(FaultKind::kill_worker), {dead}, c.target.primary_pid(), 1, in_ms(500));
+  const FaultRecord rec = inject(fault(FaultKind::kill_worker), {dead}, c.target.primary_pid(), 1, ms_to_ns(500));
   EXPECT_TRUE(rec.victims.empty());
   EXPECT_FALSE(rec.death_seen_ns);
   EXPECT_NE(rec.note.find("gone"), std::string::npos) << rec.note;
   // A live process that is not a worker of this primary (ourselves) is never signalled.
-  const FaultRecord self = inject(fault(FaultKind::kill_worker), {getpid()}, c.target.primary_pid(), 1, in_ms(500));
+  const FaultRecord self = inject(fault(FaultKind::kill_worker), {getpid()}, c.target.primary_pid(), 1, ms_to_ns(500));
   EXPECT_TRUE(self.victims.empty());
 }
 
@@ -134,18 +139,57 @@ TEST(Inject, ADeathThatDoesNotHappenIsReported) {
   Cluster c("1 --orphan", "inject_unconfirmed", 1);  // its worker ignores SIGTERM
   ASSERT_TRUE(c.ok);
   const FaultRecord rec = inject(fault(FaultKind::term_worker), c.observer.live_workers(), c.target.primary_pid(), 1,
-                                 in_ms(100));
+                                 ms_to_ns(100));
   ASSERT_EQ(rec.victims.size(), 1u);
   EXPECT_EQ(rec.signal, SIGTERM);
   EXPECT_FALSE(rec.death_seen_ns);
   EXPECT_NE(rec.note.find("still alive"), std::string::npos) << rec.note;
 }
 
+// The child of a vfork: it reports its pid on the pipe and waits for ever, so its parent stays
+// blocked in vfork(2), where SIGSTOP waits but SIGKILL kills.
+int hold_vfork_parent(void* pipe_fd) {
+  const pid_t self = static_cast<pid_t>(::syscall(SYS_getpid));
+  if (::write(*static_cast<int*>(pipe_fd), &self, sizeof self) != sizeof self) ::_exit(1);
+  for (;;) ::pause();
+}
+
+// A victim that cannot be stopped makes the kill's freeze wait its whole kFreezeWait; the death is
+// then awaited for the confirm timeout from the SIGKILL. When the freeze was taken from that
+// timeout, a 100 ms timeout had expired before the signal was even sent: "still alive at the deadline".
+TEST(Inject, TheFreezeIsNotTakenFromTheDeathConfirmTimeout) {
+  static_assert(kFreezeWait > ms_to_ns(100));
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  const pid_t victim = ::fork();
+  if (victim == 0) {
+    static char stack[64 * 1024];
+    int fd = write_end.get();
+    ::clone(hold_vfork_parent, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &fd);
+    ::_exit(0);
+  }
+  ASSERT_GT(victim, 0);
+  pid_t holder = 0;
+  ASSERT_EQ(::read(read_end.get(), &holder, sizeof holder), static_cast<ssize_t>(sizeof holder));
+  const auto holder_fd = Pidfd::open(holder);
+  ASSERT_TRUE(holder_fd);
+  ASSERT_TRUE(eventually([&] { return read_proc_stat(victim) && read_proc_stat(victim)->state == 'D'; }, 5000));
+
+  const FaultRecord rec = inject(fault(FaultKind::kill_worker), {victim}, ::getpid(), 1, ms_to_ns(100));
+  holder_fd->send_signal(SIGKILL);
+  ::waitpid(victim, nullptr, 0);
+  ASSERT_EQ(rec.victims, std::vector<pid_t>{victim});
+  EXPECT_NE(rec.note.find("not seen stopped"), std::string::npos) << rec.note;
+  ASSERT_TRUE(rec.death_seen_ns) << rec.note;
+  EXPECT_GE(*rec.death_seen_ns, rec.sent_ns);
+}
+
 TEST(Inject, KillPrimary) {
   Cluster c("2", "inject_primary", 2);
   ASSERT_TRUE(c.ok);
   const FaultRecord rec = inject(fault(FaultKind::kill_primary), c.observer.live_workers(), c.target.primary_pid(), 1,
-                                 in_ms(5000));
+                                 ms_to_ns(5000));
   EXPECT_EQ(rec.victims, std::vector<pid_t>{c.target.primary_pid()});
   ASSERT_TRUE(rec.death_seen_ns) << rec.note;
   EXPECT_TRUE(c.target.primary_exited());
