@@ -38,6 +38,7 @@ struct SuiteScenario {
   std::string name;
   std::string path;                     // the resolved file
   std::string description;              // the scenario's first line of description
+  std::uint64_t seed = 1;               // the scenario's seed: repeat k of every target runs seed + k
 };
 
 // One `forkcheck run` of a cell.
