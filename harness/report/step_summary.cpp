@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 
 namespace forkcheck::harness {
 
@@ -19,6 +20,15 @@ StepSummaryWrite append_step_summary(const std::string& markdown, std::ostream& 
     return StepSummaryWrite::failed;
   }
   return StepSummaryWrite::appended;
+}
+
+std::vector<char*> environment_without_step_summary(char** environment) {
+  static constexpr std::string_view kName = "GITHUB_STEP_SUMMARY=";
+  std::vector<char*> out;
+  for (char** e = environment; e != nullptr && *e != nullptr; ++e)
+    if (std::string_view(*e).substr(0, kName.size()) != kName) out.push_back(*e);
+  out.push_back(nullptr);
+  return out;
 }
 
 }  // namespace forkcheck::harness

@@ -4,6 +4,7 @@
 // CI systems (and a shell) leave the variable unset and nothing happens.
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace forkcheck::harness {
 
@@ -17,5 +18,10 @@ enum class StepSummaryWrite {
 // never truncated: every step of a job appends to the same file). A failure is a warning on
 // `warnings`, never the run's failure: the summary is a convenience, the report is the result.
 StepSummaryWrite append_step_summary(const std::string& markdown, std::ostream& warnings = std::cerr);
+
+// `environment` (e.g. environ) without $GITHUB_STEP_SUMMARY, null-terminated, for the child runs
+// of a suite: the suite appends its summary once, its cells' `forkcheck run`s must not each add
+// theirs. The strings stay the caller's.
+std::vector<char*> environment_without_step_summary(char** environment);
 
 }  // namespace forkcheck::harness

@@ -18,6 +18,7 @@
 #include "common/clock.hpp"
 #include "common/exit_code.hpp"
 #include "common/pidfd.hpp"
+#include "harness/report/step_summary.hpp"
 
 extern char** environ;
 
@@ -96,7 +97,9 @@ pid_t spawn_run(const CellJob& job, const RunnerOptions& o, std::string* error) 
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, o.forkcheck_exe.c_str(), &actions, &attr, argv.data(), environ);
+  // The suite appends its own summary to the CI job's; its cells must not each append theirs.
+  std::vector<char*> env = environment_without_step_summary(environ);
+  const int rc = ::posix_spawn(&pid, o.forkcheck_exe.c_str(), &actions, &attr, argv.data(), env.data());
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {

@@ -73,6 +73,17 @@ TEST_F(StepSummaryEnv, AFileThatCannotBeWrittenIsAWarning) {
   EXPECT_FALSE(fs::exists(file));
 }
 
+TEST(StepSummary, ChildEnvironmentLosesOnlyTheSummaryVariable) {
+  std::string a = "PATH=/bin", b = "GITHUB_STEP_SUMMARY=/tmp/s.md", c = "GITHUB_STEP_SUMMARY_X=kept", d = "HOME=/root";
+  std::vector<char*> env = {a.data(), b.data(), c.data(), d.data(), nullptr};
+  const std::vector<char*> child = environment_without_step_summary(env.data());
+  ASSERT_EQ(child.size(), 4u);
+  EXPECT_EQ(child[0], a.data());
+  EXPECT_EQ(child[1], c.data());
+  EXPECT_EQ(child[2], d.data());
+  EXPECT_EQ(child[3], nullptr);
+}
+
 const ReportMeta kMeta{"forkcheck run walkthrough.yaml --seed 1", "reports/runs/r1", "0.1.0", ""};
 
 TEST(RunStepSummary, APassingRunSaysSoWithItsRecoveryAndReport) {

@@ -28,6 +28,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 run_fixture_suite() {
   local forkcheck=$1 refcluster=$2 brokencluster=$3 scenario=$4
+  # The suite names a scenario file by its stem.
+  local name
+  name=$(basename "$scenario" .yaml)
   report=$work/suite
   cat >"$work/suite.yaml" <<YAML
 name: browser
@@ -41,7 +44,7 @@ targets:
   - name: brokencluster
     command: "$brokencluster --bug no_respawn --port {port} --workers {workers}"
     expected:
-      - scenario: fixture_no_respawn
+      - scenario: $name
         expect: fail
         properties: [workers_restored]
         reason: "the no_respawn bug: a dead worker is never replaced"
@@ -49,8 +52,7 @@ YAML
   local status=0
   timeout -k 5 90 "$forkcheck" suite "$work/suite.yaml" --report "$report" --quiet >"$work/suite.out" 2>&1 || status=$?
   ((status == 0)) || fail "forkcheck suite exited $status: $(tail -n 20 "$work/suite.out")"
-  printf 'fixture_no_respawn\trefcluster\tpassed\nfixture_no_respawn\tbrokencluster\texpected failure\n' \
-    >"$work/expected-matrix.tsv"
+  printf '%s\trefcluster\tpassed\n%s\tbrokencluster\texpected failure\n' "$name" "$name" >"$work/expected-matrix.tsv"
   expected=$work/expected-matrix.tsv
 }
 
