@@ -1,4 +1,4 @@
-// forkcheck: the thin command line over harness/run/ and harness/explore/.
+// forkcheck: the thin command line over harness/run/, harness/explore/ and harness/suite/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>

@@ -19,7 +19,6 @@ namespace forkcheck::harness {
 namespace {
 
 using Reader = YamlReader;
-using Failure = YamlFailure;
 
 std::optional<int> read_workers(const Reader& r, const YAML::Node& n) {
   if (n.IsScalar() && n.Scalar() == "auto") return std::nullopt;
@@ -255,24 +254,15 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
 }  // namespace
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name) {
-  const Reader reader{std::string(file_name)};
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml_text));
-    return read_scenario(reader, root, file_name);
-  } catch (const Failure& f) {
-    return f.error;
-  } catch (const YAML::Exception& e) {
-    // Syntax errors: yaml-cpp's mark is 0-based, ours 1-based.
-    return ScenarioError{std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg};
-  }
+  return parse_yaml_strictly<Scenario>(yaml_text, file_name, [&](const Reader& r, const YAML::Node& root) {
+    return read_scenario(r, root, file_name);
+  });
 }
 
 std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScenarioError{path, 0, "", std::string("cannot open the scenario file: ") + std::strerror(errno)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  auto text = read_yaml_file(path, "scenario");
+  if (auto* e = std::get_if<ScenarioError>(&text)) return *e;
+  return parse_scenario(std::get<std::string>(text), path);
 }
 
 }  // namespace forkcheck::harness

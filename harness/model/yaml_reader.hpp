@@ -4,6 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <variant>
 #include <cmath>
 #include <initializer_list>
 #include <set>
@@ -92,5 +97,29 @@ class YamlReader {
  private:
   std::string file_;
 };
+
+// Parses yaml_text and hands the root to read(reader, root); a YamlFailure thrown by the reader, or
+// a syntax error, becomes the returned ScenarioError.
+template <typename T, typename Read>
+std::variant<T, ScenarioError> parse_yaml_strictly(std::string_view yaml_text, std::string_view file_name, Read read) {
+  const YamlReader reader{std::string(file_name)};
+  try {
+    return read(reader, YAML::Load(std::string(yaml_text)));
+  } catch (const YamlFailure& f) {
+    return f.error;
+  } catch (const YAML::Exception& e) {
+    // Syntax errors: yaml-cpp's mark is 0-based, ours 1-based.
+    return ScenarioError{std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg};
+  }
+}
+
+// The whole file, or an error "cannot open the <what> file: <reason>".
+inline std::variant<std::string, ScenarioError> read_yaml_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ScenarioError{path, 0, "", "cannot open the " + std::string(what) + " file: " + std::strerror(errno)};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 }  // namespace forkcheck::harness

@@ -2,11 +2,7 @@
 // silently ignored would run a different suite than the one written.
 #include "harness/suite/suite_file.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "harness/model/property.hpp"
 #include "harness/model/yaml_reader.hpp"
@@ -125,22 +121,15 @@ std::string_view to_string(Expectation e) {
 }
 
 std::variant<SuiteFile, ScenarioError> parse_suite_file(std::string_view yaml_text, std::string_view file_name) {
-  const YamlReader reader{std::string(file_name)};
-  try {
-    return read_suite(reader, YAML::Load(std::string(yaml_text)), file_name);
-  } catch (const YamlFailure& f) {
-    return f.error;
-  } catch (const YAML::Exception& e) {
-    return ScenarioError{std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg};
-  }
+  return parse_yaml_strictly<SuiteFile>(yaml_text, file_name, [&](const YamlReader& r, const YAML::Node& root) {
+    return read_suite(r, root, file_name);
+  });
 }
 
 std::variant<SuiteFile, ScenarioError> load_suite_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScenarioError{path, 0, "", std::string("cannot open the suite file: ") + std::strerror(errno)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_suite_file(text.str(), path);
+  auto text = read_yaml_file(path, "suite");
+  if (auto* e = std::get_if<ScenarioError>(&text)) return *e;
+  return parse_suite_file(std::get<std::string>(text), path);
 }
 
 }  // namespace forkcheck::harness
