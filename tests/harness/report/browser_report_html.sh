@@ -12,17 +12,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../support/headless_chromium.sh"
 
-chromium_or_skip
+start_browser_test
 if ! command -v jq >/dev/null; then echo "SKIP: jq is not installed (ci/bootstrap installs it)"; exit "$BROWSER_SKIP"; fi
-
-work=$(mktemp -d)
-cleanup() {
-  kill_chromium
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
 
 if [[ "${1:-}" == "--check" ]]; then
   report=$2

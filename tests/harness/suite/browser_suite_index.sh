@@ -17,14 +17,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../support/headless_chromium.sh"
 
-chromium_or_skip
-work=$(mktemp -d)
-cleanup() {
-  kill_chromium
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+start_browser_test
 
 run_fixture_suite() {
   local forkcheck=$1 refcluster=$2 brokencluster=$3 scenario=$4

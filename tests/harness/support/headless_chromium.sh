@@ -1,10 +1,11 @@
 # Sourced by the browser tests (label `browser`): a page rendered by headless Chromium with the
 # network blocked, its DOM dumped, and the checks every page must pass (nothing said on the
-# console, nothing fetched). Needs `fail MESSAGE` and `work` (a temporary directory) from the caller.
+# console, nothing fetched).
 #
-#   chromium_or_skip                 sets $browser, or exits 77 (ctest's SKIP_RETURN_CODE)
+#   start_browser_test               sets $browser (or exits 77, ctest's SKIP_RETURN_CODE) and $work,
+#                                    a temporary directory removed at exit with any chromium left
+#   fail MESSAGE                     prints FAIL: MESSAGE and exits 1
 #   render_dom PAGE OUT              dumps PAGE's rendered DOM to OUT; log and net log under $work
-#   kill_chromium                    for the caller's EXIT trap: kills a chromium still running
 #   assert_quiet_console             no console message while loading (no script error)
 #   assert_nothing_fetched           the net log holds no URL of the page's
 #
@@ -13,16 +14,21 @@
 readonly BROWSER_SKIP=77
 chromium_group=""
 
-chromium_or_skip() {
+fail() { echo "FAIL: $*"; exit 1; }
+
+end_browser_test() {
+  if [[ -n "$chromium_group" ]]; then kill -KILL -- "-$chromium_group" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+
+start_browser_test() {
   browser=$(command -v chromium || command -v chromium-browser || true)
   if [[ -z "$browser" ]]; then
     echo "SKIP: chromium is not installed (ci/bootstrap installs Debian's chromium)"
     exit "$BROWSER_SKIP"
   fi
-}
-
-kill_chromium() {
-  if [[ -n "$chromium_group" ]]; then kill -KILL -- "-$chromium_group" 2>/dev/null || true; fi
+  work=$(mktemp -d)
+  trap end_browser_test EXIT
 }
 
 render_dom() {
