@@ -33,6 +33,18 @@ std::string status_css() {
   return css + "td.st-skipped,.status.st-skipped{border-style:dashed;color:#555}\n";
 }
 
+// A scenario's description can run to a paragraph; the matrix row shows its first sentence (the
+// whole text is the tooltip), so rows stay about one cell high.
+std::string first_sentence(const std::string& text) {
+  constexpr std::size_t kMaxChars = 160;
+  const std::size_t stop = std::min(text.find(". "), text.find('\n'));
+  if (stop != std::string::npos && stop < kMaxChars) return text.substr(0, text[stop] == '.' ? stop + 1 : stop);
+  if (text.size() <= kMaxChars) return text;
+  std::size_t end = kMaxChars;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a UTF-8 sequence
+  return text.substr(0, end) + "…";
+}
+
 std::string status_badge(CellStatus s) {
   const CellStatusText& t = status_text(s);
   return "<span class=\"status " + std::string(t.css_class) + "\">" + std::string(t.label) + "</span>";
@@ -116,7 +128,9 @@ void write_matrix(std::ostream& o, const SuiteResult& r) {
   for (const SuiteScenario& s : r.scenarios) {
     o << "<tr class=\"scenario\" id=\"scenario-" << escape_href_path(s.name) << "\" data-scenario=\""
       << escape_html(s.name) << "\"><th scope=\"row\"><code>" << escape_html(s.name) << "</code>";
-    if (!s.description.empty()) o << "<div class=\"desc\">" << escape_html(s.description) << "</div>";
+    if (!s.description.empty())
+      o << "<div class=\"desc\" title=\"" << escape_html(s.description) << "\">" << escape_html(first_sentence(s.description))
+        << "</div>";
     o << "</th>";
     for (const SuiteTarget& t : r.targets) {
       const Cell* c = find_cell(r, s.name, t.name);

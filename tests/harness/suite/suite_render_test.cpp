@@ -43,6 +43,17 @@ TEST(SuiteIndexHtml, OneRowPerScenarioOneColumnPerTargetTheReferenceFirst) {
   EXPECT_NE(html.find("A hung worker &lt;b&gt;not&lt;/b&gt; killed"), std::string::npos) << "the description";
 }
 
+TEST(SuiteIndexHtml, ARowShowsTheFirstSentenceOfALongDescriptionTheTooltipAllOfIt) {
+  SuiteResult r = sample_suite_result();
+  r.scenarios[0].description = "First sentence here. Then a long second one that the row leaves to the tooltip.";
+  r.scenarios[1].description = std::string(200, 'x') + "é";
+  r.scenarios[3].description = std::string(159, 'y') + "é tail";  // é's two bytes straddle the cut
+  const std::string html = render_suite_index_html(r);
+  EXPECT_NE(html.find("title=\"" + r.scenarios[0].description + "\">First sentence here.</div>"), std::string::npos);
+  EXPECT_NE(html.find(">" + std::string(160, 'x') + "…</div>"), std::string::npos);
+  EXPECT_NE(html.find(">" + std::string(159, 'y') + "…</div>"), std::string::npos) << "cut inside é";
+}
+
 TEST(SuiteIndexHtml, EveryCellHasItsStatusLabelInMatrixOrder) {
   const SuiteResult r = sample_suite_result();
   const std::string html = render_suite_index_html(r);
