@@ -15,8 +15,8 @@ std::string cell_text(const Cell* c) {
   if (c == nullptr) return std::string(status_text(CellStatus::skipped).label);
   const CellStatusText& t = status_text(c->status);
   std::string out = std::string(t.symbol) + " " + (t.unexpected ? "**" + std::string(t.label) + "**" : std::string(t.label));
-  if (!c->failing_properties.empty()) out += " (" + comma_joined(c->failing_properties) + ")";
-  if (const std::string repeats = repeats_text(*c); !repeats.empty()) out += " " + repeats;
+  if (!c->failing_properties.empty()) out += ": " + comma_joined(c->failing_properties);
+  if (const std::string repeats = repeats_text(*c); !repeats.empty()) out += "; " + repeats;
   return markdown_cell(out);
 }
 

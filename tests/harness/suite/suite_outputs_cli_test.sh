@@ -38,7 +38,7 @@ grep -q '<testsuites name="forkcheck.suite.outputs" tests="2" failures="1" error
   fail "junit.xml: wrong totals: $(grep '<testsuites' "$work/r/junit.xml")"
 
 # summary.md: the matrix row and the unexpected cell with its failing property.
-grep -qF "| \`$name\` | ✅ passed | ❌ **conformance failure** (workers_restored) |" "$work/r/summary.md" ||
+grep -qF "| \`$name\` | ✅ passed | ❌ **conformance failure**: workers_restored |" "$work/r/summary.md" ||
   fail "summary.md has no matrix row: $(cat "$work/r/summary.md")"
 grep -qF -- "- \`$name\` × \`no_respawn\`: **conformance failure** — failing workers_restored" "$work/r/summary.md" ||
   fail "summary.md lists no unexpected cell"

@@ -190,7 +190,7 @@ TEST(SuiteSummaryMd, AMatrixRowPerScenarioAColumnPerTarget) {
     ++rows;
   }
   EXPECT_EQ(rows, r.scenarios.size());
-  EXPECT_NE(md.find("| `kill_all` | ✅ passed | ❌ **conformance failure** (service_available, no_dropped_requests) 3/3 fail |"),
+  EXPECT_NE(md.find("| `kill_all` | ✅ passed | ❌ **conformance failure**: service_available, no_dropped_requests; 3/3 fail |"),
             std::string::npos) << md;
 }
 
