@@ -318,13 +318,14 @@ ExitCode Run::finish(bool print) {
 
 // A run that could not be made once its report directory existed still leaves report.md,
 // report.json and junit.xml saying why, so CI finds an error where it looks for results.
+// `print`: a `forkcheck run` of its own, which also tells the CI job's summary (explore's cases do not).
 ExitCode could_not_run(const SetupFailure& f, const ReportMeta& meta, bool print) {
-  if (print) append_step_summary(render_setup_error_step_summary(f, meta));
   std::string error;
   const bool written = write_report_file(meta.report_dir, "report.md", render_setup_error_markdown(f, meta), &error) &&
                        write_report_file(meta.report_dir, "report.json", render_setup_error_json(f, meta), &error) &&
                        write_report_file(meta.report_dir, "junit.xml", render_setup_error_junit(f, meta), &error);
   if (!written) std::cerr << "forkcheck: " << error << "\n";
+  if (print) append_step_summary(render_setup_error_step_summary(f, meta));
   return ExitCode::cannot_run;
 }
 
