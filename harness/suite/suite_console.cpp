@@ -122,10 +122,10 @@ void SuiteConsole::running(const std::vector<const CellJob*>& jobs, const std::v
   if (quiet_ || !terminal_) return;
   clear_status();
   if (jobs.empty()) return;
-  std::string text = "running:";
-  for (const CellJob* j : jobs)
-    text += " " + cells[j->cell_index].scenario + " × " + cells[j->cell_index].target + " (run " +
-            std::to_string(j->repeat_index + 1) + ")";
+  std::string text = "running: ";
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    text += (i == 0 ? "" : ", ") + cells[jobs[i]->cell_index].scenario + " × " + cells[jobs[i]->cell_index].target +
+            " (run " + std::to_string(jobs[i]->repeat_index + 1) + ")";
   std::fputs(text.substr(0, 200).c_str(), out_);
   status_shown_ = true;
   std::fflush(out_);
