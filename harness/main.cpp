@@ -1,7 +1,8 @@
-// forkcheck: the thin command line over harness/run/ and harness/explore/.
+// forkcheck: the thin command line over harness/run/, harness/explore/ and harness/suite/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "common/exit_code.hpp"
@@ -10,6 +11,7 @@
 #include "harness/library/scenario_library.hpp"
 #include "harness/model/scenario.hpp"
 #include "harness/run/run.hpp"
+#include "harness/suite/suite.hpp"
 
 namespace {
 
@@ -18,6 +20,10 @@ constexpr const char* kExitStatuses =
     "2 could not run (bad flag or scenario, report directory refused, target did not start or serve);\n"
     "3 undecided (no property failed, but one is unknown); 130 interrupted (SIGINT/SIGTERM: target stopped,\n"
     "partial report written).";
+
+constexpr const char* kSuiteExitStatuses =
+    "Exit status: 0 every cell as expected; 1 an unexpected failure, pass (a stale expectation) or flaky cell;\n"
+    "2 a cell could not run or the reference failed; 3 a cell undecided; 130 interrupted (cells done so far written).";
 
 const std::string kWorkersHelp = "Worker count N, 1.." + std::to_string(forkcheck::harness::kMaxWorkers);
 
@@ -82,6 +88,27 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "List the library's scenarios, the properties and the peer targets");
   list_cmd->add_flag("--json", list_json, "Print JSON (library, scenarios, others, properties, targets)");
 
+  forkcheck::harness::SuiteOptions suite;
+  auto* suite_cmd = app.add_subcommand("suite", "Run a conformance suite: scenarios × targets, the reference as the oracle");
+  suite_cmd->footer(kSuiteExitStatuses);
+  suite_cmd->add_option("suite", suite.suite_path, "Suite file (YAML) (default: conformance.yaml of the scenario library)");
+  suite_cmd->add_option("--target", suite.targets, "'CMD {port} {workers}' or 'NAME=CMD': replace the suite's targets (not the reference)");
+  suite_cmd->add_option("--scenario", suite.scenarios, "Scenario file, library name or glob: replace the suite's scenarios");
+  suite_cmd->add_option("--repeat", suite.repeat, "Runs per cell, seeds scenario seed + 0..K-1")->check(CLI::Range(1, 1000));
+  suite_cmd->add_option("--shard", suite.shard, "Run shard I of N (whole scenarios, deterministic), e.g. 1/4");
+  suite_cmd->add_option("--report", suite.report_dir, "Report directory (default: reports/runs/<time>-suite-<name>)");
+  suite_cmd->add_option("--jobs", suite.jobs, "Cell runs at once (parallel runs disturb timings)")->check(CLI::Range(1, 64))->capture_default_str();
+  suite_cmd->add_option("--workers", suite.workers, kWorkersHelp + " (default: the suite's, else each scenario's)")->check(workers_range);
+  suite_cmd->add_option("--seed", suite.seed, "Replace every scenario's seed (repeat k runs seed + k)")->check(CLI::NonNegativeNumber);
+  suite_cmd->add_flag("--quiet", suite.quiet, "Print the outcome only");
+  std::vector<std::string> merge_dirs;
+  std::optional<std::string> merge_out;
+  bool merge_quiet = false;
+  auto* merge_cmd = suite_cmd->add_subcommand("merge", "Join shard report directories into one report");
+  merge_cmd->add_option("dirs", merge_dirs, "Shard report directories (each with suite.json)")->required();
+  merge_cmd->add_option("--report", merge_out, "Report directory of the merged suite");
+  merge_cmd->add_flag("--quiet", merge_quiet, "Print the outcome only");
+
   auto* help_cmd = app.add_subcommand("help", "Print this help");
 
   try {
@@ -105,6 +132,8 @@ int main(int argc, char** argv) {
   if (*list_cmd) return list_library_command(list_json);
   run.program = argv[0];
   if (*run_cmd) return forkcheck::to_int(forkcheck::harness::run_scenario(run));
+  if (*merge_cmd) return forkcheck::harness::merge_suites(merge_dirs, merge_out, merge_quiet);
+  if (*suite_cmd) return forkcheck::harness::run_suite(suite);
   if (*explore_cmd) {
     explore.program = argv[0];
     if (!forkcheck::harness::parse_signal_list(explore_signals, explore.signals)) {

@@ -2,6 +2,8 @@
 // typo such as `duraton_s` silently falling back to a default would make a run test something else.
 #include "harness/model/scenario.hpp"
 
+#include "harness/model/yaml_reader.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -19,84 +21,7 @@
 namespace forkcheck::harness {
 namespace {
 
-// Thrown inside the parser only; parse_scenario turns it into its return value.
-struct Failure {
-  ScenarioError error;
-};
-
-std::string join(std::initializer_list<std::string_view> names) {
-  std::string out;
-  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
-    const int line = at.IsDefined() && at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
-    throw Failure{ScenarioError{file_, line, field, message}};
-  }
-
-  // `map` must be a mapping whose keys are all in `allowed`, each at most once.
-  void check_keys(const YAML::Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping with keys: " + join(allowed));
-    std::set<std::string> seen;
-    for (const auto& entry : map) {
-      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
-      const std::string field = path.empty() ? key : path + "." + key;
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        fail(entry.first, field, "unknown key (expected one of: " + join(allowed) + ")");
-      if (!seen.insert(key).second) fail(entry.first, field, "duplicate key");
-    }
-  }
-
-  double number(const YAML::Node& n, const std::string& field) const {
-    double v = 0;
-    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v))
-      fail(n, field, "expected a number");
-    return v;
-  }
-
-  int integer(const YAML::Node& n, const std::string& field) const {
-    int v = 0;
-    if (!n.IsScalar() || !YAML::convert<int>::decode(n, v)) fail(n, field, "expected an integer");
-    return v;
-  }
-
-  bool boolean(const YAML::Node& n, const std::string& field) const {
-    bool v = false;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) fail(n, field, "expected true or false");
-    return v;
-  }
-
-  std::string text(const YAML::Node& n, const std::string& field) const {
-    if (!n.IsScalar()) fail(n, field, "expected a string");
-    return n.Scalar();
-  }
-
-  int integer_in(const YAML::Node& n, const std::string& field, int lo, int hi) const {
-    const int v = integer(n, field);
-    if (v < lo || v > hi) fail(n, field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return v;
-  }
-
-  double positive(const YAML::Node& n, const std::string& field) const {
-    const double v = number(n, field);
-    if (v <= 0) fail(n, field, "must be greater than 0");
-    return v;
-  }
-
-  double non_negative(const YAML::Node& n, const std::string& field) const {
-    const double v = number(n, field);
-    if (v < 0) fail(n, field, "must not be negative");
-    return v;
-  }
-
- private:
-  std::string file_;
-};
+using Reader = YamlReader;
 
 std::optional<int> read_workers(const Reader& r, const YAML::Node& n) {
   if (n.IsScalar() && n.Scalar() == "auto") return std::nullopt;
@@ -365,24 +290,15 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
 }  // namespace
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name) {
-  const Reader reader{std::string(file_name)};
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml_text));
-    return read_scenario(reader, root, file_name);
-  } catch (const Failure& f) {
-    return f.error;
-  } catch (const YAML::Exception& e) {
-    // Syntax errors: yaml-cpp's mark is 0-based, ours 1-based.
-    return ScenarioError{std::string(file_name), e.mark.line >= 0 ? e.mark.line + 1 : 0, "", e.msg};
-  }
+  return parse_yaml_strictly<Scenario>(yaml_text, file_name, [&](const Reader& r, const YAML::Node& root) {
+    return read_scenario(r, root, file_name);
+  });
 }
 
 std::variant<Scenario, ScenarioError> load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScenarioError{path, 0, "", std::string("cannot open the scenario file: ") + std::strerror(errno)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  auto text = read_yaml_file(path, "scenario");
+  if (auto* e = std::get_if<ScenarioError>(&text)) return *e;
+  return parse_scenario(std::get<std::string>(text), path);
 }
 
 }  // namespace forkcheck::harness

@@ -3,21 +3,13 @@
 #include <sstream>
 
 #include "harness/model/pid_list.hpp"
+#include "harness/report/markdown_text.hpp"
 #include "harness/report/report_wire_fuzz.hpp"
 
 namespace forkcheck::harness {
 namespace {
 
-// A table cell: a '|' would end the cell, a newline the row.
-std::string cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
-  }
-  return out;
-}
+std::string cell(std::string_view text) { return markdown_cell(text); }
 
 std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "Yes" : "No") : "—"; }
 

@@ -29,6 +29,8 @@
 #include "harness/report/report_markdown.hpp"
 #include "harness/report/report_console.hpp"
 #include "harness/report/report_setup_error.hpp"
+#include "harness/report/report_step_summary.hpp"
+#include "harness/report/step_summary.hpp"
 #include "harness/run/run_api.hpp"
 #include "harness/run/run_setup.hpp"
 #include "harness/wire/wire_fuzz.hpp"
@@ -318,6 +320,7 @@ ExitCode Run::finish(bool print) {
     print_verdicts(std::cout, results);
     if (!interrupted_.empty()) std::cout << "INTERRUPTED (" << interrupted_ << "): the verdicts above judge a partial run\n";
     if (!setup_.options.quiet) std::cout << "report: " << setup_.report_dir << "/report.md\n";
+    append_step_summary(render_run_step_summary(h, setup_.scenario, results, meta));
   }
   if (!written) {
     std::cerr << "forkcheck: " << error << "\n";
@@ -328,12 +331,14 @@ ExitCode Run::finish(bool print) {
 
 // A run that could not be made once its report directory existed still leaves report.md,
 // report.json and junit.xml saying why, so CI finds an error where it looks for results.
-ExitCode could_not_run(const SetupFailure& f, const ReportMeta& meta) {
+// `print`: a `forkcheck run` of its own, which also tells the CI job's summary (explore's cases do not).
+ExitCode could_not_run(const SetupFailure& f, const ReportMeta& meta, bool print) {
   std::string error;
   const bool written = write_report_file(meta.report_dir, "report.md", render_setup_error_markdown(f, meta), &error) &&
                        write_report_file(meta.report_dir, "report.json", render_setup_error_json(f, meta), &error) &&
                        write_report_file(meta.report_dir, "junit.xml", render_setup_error_junit(f, meta), &error);
   if (!written) std::cerr << "forkcheck: " << error << "\n";
+  if (print) append_step_summary(render_setup_error_step_summary(f, meta));
   return ExitCode::cannot_run;
 }
 
@@ -351,7 +356,7 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   const ReportMeta meta{setup->reproduce_command, setup->report_dir, FORKCHECK_VERSION, {}};
   if (!failure.reason.empty()) {
     std::cerr << "forkcheck: " << failure.reason << "\n";
-    return could_not_run(failure, meta);
+    return could_not_run(failure, meta, print);
   }
   if (!become_subreaper()) std::cerr << "forkcheck: warning: cannot become a child subreaper\n";
   Observer observer;  // before the launch, so the first forks are seen
@@ -363,7 +368,7 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
     std::cerr << "forkcheck: target did not start: " << launch_error->reason << "\n"
               << indent_tail(launch_error->output_tail);
     failure.reason = "target did not start: " + launch_error->reason;
-    return could_not_run(failure, meta);
+    return could_not_run(failure, meta, print);
   }
   Target target = std::move(std::get<Target>(launched));
   if (!setup->options.quiet)
@@ -377,7 +382,7 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   run.stop_target();
   if (code == ExitCode::cannot_run) {
     failure.reason = run.setup_error();
-    return could_not_run(failure, meta);
+    return could_not_run(failure, meta, print);
   }
   // An interrupted run is checked and reported too: partial, and marked as such.
   code = run.finish(print);

@@ -14,14 +14,14 @@ namespace forkcheck::harness {
 // pytest's strict xfail: a cell that passes where a failure was expected is a stale expectation).
 enum class Expectation {
   pass,   // the default: every property passes (or is as the reference's)
-  fail,   // the listed properties fail in every repeat; any other outcome is unexpected
+  fail,   // every repeat fails, on listed properties only; any other outcome is unexpected
   flaky,  // either verdict is accepted (a peer's race that no scenario makes certain); reported
 };
 
 struct ExpectedOutcome {
   std::string scenario;                 // scenario name
   Expectation expectation = Expectation::fail;
-  std::vector<std::string> properties;  // the failing properties expected (fail: exactly these)
+  std::vector<std::string> properties;  // the properties that may fail (fail: no other may; a run need not fail all)
   std::string reason;                   // required: why (the peer's defect, a link)
 };
 
@@ -38,6 +38,7 @@ struct SuiteScenario {
   std::string name;
   std::string path;                     // the resolved file
   std::string description;              // the scenario's first line of description
+  std::uint64_t seed = 1;               // the scenario's seed: repeat k of every target runs seed + k
 };
 
 // One `forkcheck run` of a cell.

@@ -10,17 +10,12 @@
 namespace forkcheck::harness {
 namespace {
 
-constexpr const char* kPageStyle = R"(<style>
-body{font:14px/1.45 sans-serif;margin:1.5em auto;max-width:1320px;padding:0 1em;color:#222}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 7px;text-align:left;vertical-align:top}
-th{background:#f2f2f2}tr.mismatch{background:#fde8e0}tr:target{outline:3px solid #e69f00}
-code,pre{font:12.5px monospace;background:#f5f5f5}pre{padding:.6em;overflow-x:auto}
+// report.html's own rules (html_page_start holds the shared ones).
+constexpr const char* kPageStyle = R"(tr.mismatch{background:#fde8e0}tr:target{outline:3px solid #e69f00}
 .verdict{font-weight:bold;padding:1px 8px;border-radius:3px;border:1px solid}
 .verdict.pass{background:#d7f0e5;border-color:#009e73}.verdict.fail{background:#fbd9c9;border-color:#d55e00}
 .verdict.unknown{background:#eee;border-color:#777}
 figure{margin:0;overflow-x:auto}figcaption{font-size:.92em;color:#444;margin:.3em 0}
-</style>
 )";
 
 std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "Yes" : "No") : "—"; }
@@ -161,8 +156,7 @@ std::string render_html_report(const History& h, const Scenario& s, const std::v
                                const ReportMeta& meta) {
   const ReportModel m = build_report_model(h, s, results);
   std::ostringstream o;
-  o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>forkcheck: "
-    << escape_html(s.name) << " — " << to_string(m.overall) << "</title>\n" << kPageStyle << "</head><body>\n";
+  o << html_page_start("forkcheck: " + s.name + " — " + std::string(to_string(m.overall)), kPageStyle);
   write_header(o, h, s, m);
   write_timeline(o, h, m);
   write_table(o, h, m);

@@ -236,6 +236,24 @@ YAML
     grep -qE 'PASS +no_dropped_requests: no request dropped of [1-9][0-9]+ requests' "$work/out" ||
       fail "no load request succeeded over ::1"
     ;;
+  step_summary)  # $GITHUB_STEP_SUMMARY gets the run's summary appended; an unwritable one is a warning only
+    scenario "faults:
+  - kind: kill_worker
+    at_s: 0.4"
+    echo "an earlier step" >"$work/summary.md"
+    GITHUB_STEP_SUMMARY=$work/summary.md run run "$work/s.yaml" --report "$work/r" --quiet
+    ((status == 0)) || fail "exit $status"
+    [[ $(head -n 1 "$work/summary.md") == "an earlier step" ]] || fail "the earlier summary was not kept"
+    grep -qF '### forkcheck run `cli`: pass (exit 0)' "$work/summary.md" || fail "no verdict line: $(cat "$work/summary.md")"
+    grep -qE '^Recovery .*F1 [0-9.]+ ms' "$work/summary.md" || fail "no recovery figure: $(cat "$work/summary.md")"
+    grep -qF "Report: \`$work/r/report.html\`" "$work/summary.md" || fail "no report path: $(cat "$work/summary.md")"
+    GITHUB_STEP_SUMMARY=$work/missing/summary.md run run "$work/s.yaml" --report "$work/r2" --quiet
+    ((status == 0)) || fail "an unwritable summary file changed the exit status to $status"
+    grep -q 'warning: could not append the summary' "$work/err" || fail "no warning for an unwritable summary"
+    GITHUB_STEP_SUMMARY=$work/summary.md run run "$work/s.yaml" --target "sh -c 'exit 3' {port}" --report "$work/r3"
+    ((status == 2)) || fail "exit $status, expected 2"
+    grep -qF 'could not run (exit 2)' "$work/summary.md" || fail "a run that could not be made left no summary"
+    ;;
   *) fail "unknown case $case_name" ;;
 esac
 echo "PASS: $case_name"

@@ -8,24 +8,12 @@
 #   browser_report_html.sh --check REPORT_DIR   check an existing report directory
 #
 # Exit 0: pass; 1: a check failed; 77 (ctest SKIP_RETURN_CODE): chromium or jq is not installed.
-# Bounded: forkcheck and chromium each under `timeout`; chromium runs in its own process group,
-# which is killed by its id at the end, and the test fails if anything of it is left.
+# Bounded: forkcheck under `timeout`, chromium as ../support/headless_chromium.sh runs it.
 set -euo pipefail
-readonly SKIP=77
+source "$(dirname "${BASH_SOURCE[0]}")/../support/headless_chromium.sh"
 
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [[ -z "$browser" ]]; then echo "SKIP: chromium is not installed (ci/bootstrap installs Debian's chromium)"; exit "$SKIP"; fi
-if ! command -v jq >/dev/null; then echo "SKIP: jq is not installed (ci/bootstrap installs it)"; exit "$SKIP"; fi
-
-work=$(mktemp -d)
-chromium_group=""
-cleanup() {
-  if [[ -n "$chromium_group" ]]; then kill -KILL -- "-$chromium_group" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
+start_browser_test
+if ! command -v jq >/dev/null; then echo "SKIP: jq is not installed (ci/bootstrap installs it)"; exit "$BROWSER_SKIP"; fi
 
 if [[ "${1:-}" == "--check" ]]; then
   report=$2
@@ -41,18 +29,7 @@ else
 fi
 [[ -f "$report/report.html" && -f "$report/report.json" ]] || fail "no report.html or report.json in $report"
 
-# Its own session and process group (setsid execs: a background job of a script is no group leader),
-# so everything chromium forks is killed with it.
-setsid timeout -k 5 60 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync --host-resolver-rules="MAP * ~NOTFOUND" \
-  --user-data-dir="$work/profile" --enable-logging=stderr --v=0 --log-net-log="$work/net.json" \
-  --dump-dom "file://$(realpath "$report/report.html")" >"$work/dom.html" 2>"$work/chromium.log" &
-chromium_group=$!
-wait "$chromium_group" || fail "chromium exited $? (log: $(tail -3 "$work/chromium.log"))"
-kill -KILL -- "-$chromium_group" 2>/dev/null || true
-for _ in $(seq 50); do pgrep -g "$chromium_group" >/dev/null || break; sleep 0.1; done
-if pgrep -g "$chromium_group" >/dev/null; then fail "chromium processes left behind in group $chromium_group"; fi
-chromium_group=""
+render_dom "$report/report.html" "$work/dom.html"
 
 count() { grep -o "$1" "$work/dom.html" | wc -l; }
 workers=$(jq '.history.workers | length' "$report/report.json")
@@ -61,7 +38,6 @@ lanes=$(count 'class="lane worker"')
 markers=$(count 'class="fault-marker"')
 echo "report: $report"
 echo "workers seen $workers, worker lanes $lanes; faults $faults, fault markers $markers"
-[[ -s "$work/dom.html" ]] || fail "chromium rendered nothing"
 ((workers > 0)) || fail "the run saw no worker"
 ((lanes == workers)) || fail "$lanes worker lanes for $workers workers"
 ((markers == faults)) || fail "$markers fault markers for $faults faults"
@@ -69,10 +45,6 @@ echo "workers seen $workers, worker lanes $lanes; faults $faults, fault markers 
 # The parser kept the SVG closed: the execution table follows the timeline, outside it.
 tail_of_svg=$(sed -n '/<\/svg>/,$p' "$work/dom.html")
 grep -q 'id="execution-table"' <<<"$tail_of_svg" || fail "the execution table is not after the timeline"
-if grep -E ':CONSOLE' "$work/chromium.log"; then fail "console messages while loading"; fi
-# Nothing fetched: the net log holds only chromium's own update and account checks (Google hosts,
-# unresolvable here), never a URL of the page's.
-fetched=$(grep -o '"url":"[a-z]*://[^"/]*' "$work/net.json" | sed 's|"url":"||' | sort -u |
-          grep -vE '^(file://|https?://[^/]*\.(google\.com|googleapis\.com|gstatic\.com)$)' || true)
-[[ -z "$fetched" ]] || fail "report.html made the browser fetch: $fetched"
-echo "PASS: report.html rendered in $("$browser" --version 2>/dev/null | head -1)"
+assert_quiet_console
+assert_nothing_fetched
+echo "PASS: report.html rendered in $(browser_version)"

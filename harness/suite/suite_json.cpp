@@ -1,0 +1,124 @@
+#include "harness/suite/suite_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "harness/suite/suite_file.hpp"
+#include "harness/suite/suite_status.hpp"
+
+namespace forkcheck::harness {
+
+using nlohmann::json;
+
+// Found by argument-dependent lookup from nlohmann::json's conversions.
+void to_json(json& j, const ExpectedOutcome& e) {
+  j = {{"scenario", e.scenario}, {"expect", to_string(e.expectation)}, {"properties", e.properties}, {"reason", e.reason}};
+}
+
+void from_json(const json& j, ExpectedOutcome& e) {
+  j.at("scenario").get_to(e.scenario);
+  e.expectation = j.at("expect").get<std::string>() == "flaky" ? Expectation::flaky : Expectation::fail;
+  j.at("properties").get_to(e.properties);
+  j.at("reason").get_to(e.reason);
+}
+
+void to_json(json& j, const SuiteTarget& t) {
+  j = {{"name", t.name}, {"command", t.command}, {"requires", t.requires_programs}, {"reference", t.reference},
+       {"skipped_because", t.skipped_because}, {"expected", t.expected}};
+}
+
+void from_json(const json& j, SuiteTarget& t) {
+  j.at("name").get_to(t.name);
+  j.at("command").get_to(t.command);
+  j.at("requires").get_to(t.requires_programs);
+  j.at("reference").get_to(t.reference);
+  j.at("skipped_because").get_to(t.skipped_because);
+  j.at("expected").get_to(t.expected);
+}
+
+void to_json(json& j, const SuiteScenario& s) {
+  j = {{"name", s.name}, {"path", s.path}, {"description", s.description}, {"seed", s.seed}};
+}
+
+void from_json(const json& j, SuiteScenario& s) {
+  j.at("name").get_to(s.name);
+  j.at("path").get_to(s.path);
+  j.at("description").get_to(s.description);
+  j.at("seed").get_to(s.seed);
+}
+
+void to_json(json& j, const CellRun& r) {
+  j = {{"seed", r.seed},       {"exit_code", r.exit_code},   {"failed", r.failed}, {"unknown", r.unknown},
+       {"error", r.error},     {"report_dir", r.report_dir}, {"wall_s", r.wall_s},
+       {"recovery_median_ms", r.recovery_median_ms ? json(*r.recovery_median_ms) : json(nullptr)}};
+}
+
+void from_json(const json& j, CellRun& r) {
+  j.at("seed").get_to(r.seed);
+  j.at("exit_code").get_to(r.exit_code);
+  j.at("failed").get_to(r.failed);
+  j.at("unknown").get_to(r.unknown);
+  j.at("error").get_to(r.error);
+  j.at("report_dir").get_to(r.report_dir);
+  j.at("wall_s").get_to(r.wall_s);
+  const json& m = j.at("recovery_median_ms");
+  r.recovery_median_ms = m.is_null() ? std::nullopt : std::optional<double>(m.get<double>());
+}
+
+void to_json(json& j, const Cell& c) {
+  j = {{"scenario", c.scenario}, {"target", c.target}, {"status", to_string(c.status)}, {"runs", c.runs},
+       {"failing_properties", c.failing_properties}, {"note", c.note}};
+}
+
+void from_json(const json& j, Cell& c) {
+  j.at("scenario").get_to(c.scenario);
+  j.at("target").get_to(c.target);
+  c.status = cell_status_from_string(j.at("status").get<std::string>()).value_or(CellStatus::skipped);
+  j.at("runs").get_to(c.runs);
+  j.at("failing_properties").get_to(c.failing_properties);
+  j.at("note").get_to(c.note);
+}
+
+std::string render_suite_json(const SuiteResult& r) {
+  const json j = {{"schema_version", kSuiteSchemaVersion},
+                  {"name", r.name},
+                  {"suite_file", r.suite_file},
+                  {"forkcheck_version", r.forkcheck_version},
+                  {"targets", r.targets},
+                  {"scenarios", r.scenarios},
+                  {"cells", r.cells},
+                  {"repeat", r.repeat},
+                  {"shard", r.shard},
+                  {"started_utc", r.started_utc},
+                  {"wall_s", r.wall_s},
+                  {"exit_code", r.exit_code}};
+  return j.dump(2) + "\n";
+}
+
+std::optional<SuiteResult> parse_suite_json(const std::string& text, std::string* error) {
+  try {
+    const json j = json::parse(text);
+    if (j.at("schema_version").get<int>() != kSuiteSchemaVersion) {
+      *error = "suite.json schema_version " + j.at("schema_version").dump() + ", expected " +
+               std::to_string(kSuiteSchemaVersion);
+      return std::nullopt;
+    }
+    SuiteResult r;
+    j.at("name").get_to(r.name);
+    j.at("suite_file").get_to(r.suite_file);
+    j.at("forkcheck_version").get_to(r.forkcheck_version);
+    j.at("targets").get_to(r.targets);
+    j.at("scenarios").get_to(r.scenarios);
+    j.at("cells").get_to(r.cells);
+    j.at("repeat").get_to(r.repeat);
+    j.at("shard").get_to(r.shard);
+    j.at("started_utc").get_to(r.started_utc);
+    j.at("wall_s").get_to(r.wall_s);
+    j.at("exit_code").get_to(r.exit_code);
+    return r;
+  } catch (const json::exception& e) {
+    *error = std::string("not a suite.json: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,104 @@
+// summary.md: the matrix as a Markdown table, then every unexpected cell with its failing
+// properties and recovery figures, the expected failures with their reasons, the skipped targets.
+// Plain GitHub Markdown, so it is also the CI job's summary.
+#include <sstream>
+
+#include "harness/report/markdown_text.hpp"
+#include "harness/report/report_summary.hpp"
+#include "harness/suite/suite_render.hpp"
+#include "harness/suite/suite_render_text.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+std::string cell_text(const Cell* c) {
+  if (c == nullptr) return std::string(status_text(CellStatus::skipped).label);
+  const CellStatusText& t = status_text(c->status);
+  std::string out = std::string(t.symbol) + " " + (t.unexpected ? "**" + std::string(t.label) + "**" : std::string(t.label));
+  if (!c->failing_properties.empty()) out += ": " + comma_joined(c->failing_properties);
+  if (const std::string repeats = repeats_text(*c); !repeats.empty()) out += "; " + repeats;
+  return markdown_cell(out);
+}
+
+void write_header(std::ostream& o, const SuiteResult& r) {
+  o << "## forkcheck suite " << markdown_code(r.name) << ": exit " << r.exit_code << " — "
+    << suite_exit_meaning(r.exit_code) << "\n\n";
+  o << "forkcheck " << (r.forkcheck_version.empty() ? "(unknown version)" : r.forkcheck_version) << " · started "
+    << r.started_utc << " · wall time " << format_one_decimal(r.wall_s) << " s · repeat " << r.repeat << " · "
+    << (r.shard.empty() ? "not sharded" : "shard " + r.shard) << " · " << r.cells.size()
+    << " cells: " << status_counts(r.cells) << "\n\n";
+}
+
+void write_matrix(std::ostream& o, const SuiteResult& r) {
+  o << "| Scenario |";
+  for (const SuiteTarget& t : r.targets) o << " " << markdown_cell(target_label(t)) << " |";
+  o << "\n|---|";
+  for (std::size_t i = 0; i < r.targets.size(); ++i) o << "---|";
+  o << "\n";
+  for (const SuiteScenario& s : r.scenarios) {
+    o << "| " << markdown_code(s.name) << " |";
+    for (const SuiteTarget& t : r.targets) o << " " << cell_text(find_cell(r, s.name, t.name)) << " |";
+    o << "\n";
+  }
+  o << "\n";
+}
+
+// "recovery median per run (ms): 1.2, —, 3.4"; empty when no run measured one.
+std::string recovery_figures(const Cell& c) {
+  std::string runs;
+  bool any = false;
+  for (const CellRun& run : c.runs) {
+    runs += (runs.empty() ? "" : ", ") + (run.recovery_median_ms ? format_ms(*run.recovery_median_ms) : std::string("—"));
+    any = any || run.recovery_median_ms.has_value();
+  }
+  if (!any) return "";
+  return c.runs.size() == 1 ? "recovery median " + runs + " ms" : "recovery median per run (ms): " + runs;
+}
+
+void write_cell_line(std::ostream& o, const Cell& c) {
+  const CellStatusText& t = status_text(c.status);
+  o << "- " << markdown_code(c.scenario) << " × " << markdown_code(c.target) << ": **" << t.label << "**";
+  if (!c.failing_properties.empty()) o << " — failing " << comma_joined(c.failing_properties);
+  if (const std::string repeats = repeats_text(c); !repeats.empty()) o << "; " << repeats;
+  if (const std::string recovery = recovery_figures(c); !recovery.empty()) o << "; " << recovery;
+  if (!c.note.empty()) o << ". " << c.note;
+  if (!c.runs.empty()) {
+    const std::string path = run_report_path(c.runs.front());
+    if (!path.empty()) o << " (report " << markdown_code(path) << ")";
+  }
+  o << "\n";
+}
+
+// The cells of the statuses `pick` accepts, in matrix order, under a heading; nothing when none.
+template <typename Pick>
+void write_cells(std::ostream& o, const SuiteResult& r, const char* heading, Pick pick) {
+  bool any = false;
+  for (const SuiteScenario& s : r.scenarios)
+    for (const SuiteTarget& t : r.targets)
+      if (const Cell* c = find_cell(r, s.name, t.name); c && pick(*c)) {
+        if (!any) o << "### " << heading << "\n\n";
+        any = true;
+        write_cell_line(o, *c);
+      }
+  if (any) o << "\n";
+}
+
+}  // namespace
+
+std::string render_suite_summary_md(const SuiteResult& result) {
+  std::ostringstream o;
+  write_header(o, result);
+  write_matrix(o, result);
+  write_cells(o, result, "Unexpected cells", [](const Cell& c) { return status_text(c.status).unexpected; });
+  write_cells(o, result, "Expected failures", [](const Cell& c) {
+    return c.status == CellStatus::expected_failure || c.status == CellStatus::flaky_expected;
+  });
+  std::string skipped;
+  for (const SuiteTarget& t : result.targets)
+    if (!t.skipped_because.empty())
+      skipped += (skipped.empty() ? "" : "; ") + markdown_code(t.name) + " (" + t.skipped_because + ")";
+  if (!skipped.empty()) o << "Skipped targets: " << skipped << "\n";
+  return o.str();
+}
+
+}  // namespace forkcheck::harness

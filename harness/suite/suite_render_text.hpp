@@ -1,0 +1,58 @@
+#pragma once
+// The words and colours every suite output (index.html, junit.xml, summary.md) uses for a cell, a
+// run and the suite's exit status, in one place so the three never disagree. Pure.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/suite/suite_model.hpp"
+
+namespace forkcheck::harness {
+
+// How a JUnit consumer should see a cell (its <testcase> child).
+enum class JunitOutcome { pass, failure, error, skipped };
+
+struct CellStatusText {
+  CellStatus status;
+  std::string_view label;       // "expected failure": the text shown in every output, never colour alone
+  std::string_view css_class;   // "st-expected-failure"
+  std::string_view symbol;      // summary.md's mark before the label
+  std::string_view background;  // index.html's cell colour and its border
+  std::string_view border;
+  std::string_view meaning;     // the legend's line
+  bool unexpected;              // listed under "unexpected cells" (it makes the suite exit non-zero)
+  JunitOutcome junit;
+};
+
+const CellStatusText& status_text(CellStatus s);
+// Every status, in the legend's order.
+const std::vector<CellStatusText>& all_status_texts();
+
+// What the suite's exit status means ("every cell is as expected", ...).
+std::string_view suite_exit_meaning(int exit_code);
+
+// A run's verdict word from its `forkcheck run` exit status: pass, fail, could not run, undecided,
+// interrupted.
+std::string_view run_verdict(const CellRun& run);
+
+// The repeats of a cell when there is more than one: "2/3 fail", "1/3 fail, 1/3 could not run",
+// "3/3 pass". Empty for a single run.
+std::string repeats_text(const Cell& cell);
+
+// The file a run's link opens, relative to the suite's report directory: its report.html, or the
+// report.md a run that could not be made leaves instead. Empty when the run has no report directory.
+std::string run_report_path(const CellRun& run);
+
+// The cell of scenario × target; nullptr when the result has none (a matrix shows it as skipped).
+const Cell* find_cell(const SuiteResult& result, const std::string& scenario, const std::string& target);
+
+// "a, b, c"; "" for none.
+std::string comma_joined(const std::vector<std::string>& items);
+
+// The cells of one status, counted: "8 passed, 2 expected failure, 1 conformance failure".
+std::string status_counts(const std::vector<Cell>& cells);
+
+// The target's label: "refcluster (reference)" for the oracle.
+std::string target_label(const SuiteTarget& target);
+
+}  // namespace forkcheck::harness

@@ -1,0 +1,137 @@
+// The status rules: a hand-built table of reference × target verdicts → statuses and exit code.
+#include <gtest/gtest.h>
+
+#include "harness/suite/suite_status.hpp"
+
+namespace forkcheck::harness {
+namespace {
+
+// A run: "pass", "undecided", "error" or the failing properties separated by spaces.
+CellRun run(const std::string& outcome) {
+  CellRun r;
+  if (outcome == "pass") r.exit_code = 0;
+  else if (outcome == "undecided") r.exit_code = 3, r.unknown = {"no_orphans"};
+  else if (outcome == "error") r.exit_code = 2, r.error = "the target did not start";
+  else {
+    r.exit_code = 1;
+    std::string p;
+    for (char c : outcome + " ") {
+      if (c != ' ') p += c;
+      else if (!p.empty()) r.failed.push_back(p), p.clear();
+    }
+  }
+  return r;
+}
+
+Cell cell(const std::string& target, std::vector<std::string> outcomes) {
+  Cell c;
+  c.scenario = "kill_all";
+  c.target = target;
+  for (const auto& o : outcomes) c.runs.push_back(run(o));
+  return c;
+}
+
+struct Row {
+  std::vector<std::string> reference;
+  std::vector<std::string> target;
+  std::optional<ExpectedOutcome> expected;
+  CellStatus status;
+  int exit_code;
+};
+
+ExpectedOutcome fails(std::vector<std::string> properties) {
+  return {"kill_all", Expectation::fail, std::move(properties), "known"};
+}
+
+ExpectedOutcome flaky(std::vector<std::string> properties = {}) {
+  return {"kill_all", Expectation::flaky, std::move(properties), "a race"};
+}
+
+SuiteResult suite(const Row& row) {
+  SuiteResult r;
+  SuiteTarget ref;
+  ref.name = "refcluster";
+  ref.reference = true;
+  SuiteTarget peer;
+  peer.name = "peer";
+  peer.command = "peer {port}";
+  if (row.expected) peer.expected.push_back(*row.expected);
+  r.targets = {ref, peer};
+  r.cells = {cell("refcluster", row.reference), cell("peer", row.target)};
+  return r;
+}
+
+TEST(SuiteStatus, TableOfVerdictsGivesStatusesAndExitCodes) {
+  const std::vector<Row> table = {
+      {{"pass"}, {"pass"}, std::nullopt, CellStatus::passed, 0},
+      {{"pass"}, {"service_available"}, std::nullopt, CellStatus::conformance_failure, 1},
+      {{"pass"}, {"service_available"}, fails({"service_available"}), CellStatus::expected_failure, 0},
+      {{"pass", "pass"}, {"service_available", "service_available"}, fails({"service_available"}), CellStatus::expected_failure, 0},
+      // a property outside the expected ones fails: not the expected failure
+      {{"pass"}, {"service_available no_orphans"}, fails({"service_available"}), CellStatus::conformance_failure, 1},
+      // a run need not fail every listed property
+      {{"pass", "pass"}, {"service_available", "no_orphans"}, fails({"service_available", "no_orphans"}), CellStatus::expected_failure, 0},
+      // a stale expectation
+      {{"pass"}, {"pass"}, fails({"service_available"}), CellStatus::unexpected_pass, 1},
+      // mixed verdicts over the repeats
+      {{"pass", "pass"}, {"pass", "service_available"}, std::nullopt, CellStatus::flaky, 1},
+      {{"pass", "pass"}, {"pass", "service_available"}, fails({"service_available"}), CellStatus::flaky, 1},
+      {{"pass", "pass"}, {"pass", "service_available"}, flaky(), CellStatus::flaky_expected, 0},
+      {{"pass", "pass"}, {"service_available", "service_available"}, flaky(), CellStatus::flaky_expected, 0},
+      {{"pass", "pass"}, {"pass", "pass"}, flaky(), CellStatus::passed, 0},
+      {{"pass", "pass"}, {"pass", "no_orphans"}, flaky({"service_available"}), CellStatus::conformance_failure, 1},
+      // the oracle failed: not the target's fault
+      {{"service_available"}, {"service_available"}, std::nullopt, CellStatus::reference_failed, 2},
+      {{"service_available"}, {"pass"}, std::nullopt, CellStatus::passed, 2},
+      {{"error"}, {"service_available"}, std::nullopt, CellStatus::reference_failed, 2},
+      // could not run, undecided
+      {{"pass"}, {"error"}, std::nullopt, CellStatus::could_not_run, 2},
+      {{"pass"}, {"pass", "error"}, std::nullopt, CellStatus::could_not_run, 2},
+      {{"pass"}, {"undecided"}, std::nullopt, CellStatus::undecided, 3},
+      {{"pass"}, {"undecided"}, fails({"service_available"}), CellStatus::undecided, 3},
+  };
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    SuiteResult r = suite(table[i]);
+    judge_cells(r);
+    EXPECT_EQ(to_string(r.cells[1].status), to_string(table[i].status)) << "row " << i << ": " << r.cells[1].note;
+    EXPECT_EQ(suite_exit_code(r.cells), table[i].exit_code) << "row " << i;
+  }
+}
+
+TEST(SuiteStatus, TheReferenceCellItself) {
+  SuiteResult r = suite({{"service_available"}, {"pass"}, std::nullopt, CellStatus::passed, 0});
+  judge_cells(r);
+  EXPECT_EQ(r.cells[0].status, CellStatus::reference_failed);
+  EXPECT_NE(r.cells[0].note.find("the scenario or the machine"), std::string::npos);
+  r = suite({{"pass", "undecided"}, {"pass"}, std::nullopt, CellStatus::passed, 0});
+  judge_cells(r);
+  EXPECT_EQ(r.cells[0].status, CellStatus::undecided);
+}
+
+TEST(SuiteStatus, SkippedCellsDoNotChangeTheExitCode) {
+  SuiteResult r = suite({{"pass"}, {}, std::nullopt, CellStatus::skipped, 0});
+  r.targets[1].skipped_because = "peer is not on PATH";
+  judge_cells(r);
+  EXPECT_EQ(r.cells[1].status, CellStatus::skipped);
+  EXPECT_EQ(r.cells[1].note, "peer is not on PATH");
+  EXPECT_EQ(suite_exit_code(r.cells), 0);
+}
+
+TEST(SuiteStatus, AnUnexpectedFailureOutranksACellThatCouldNotRun) {
+  std::vector<Cell> cells(3);
+  cells[0].status = CellStatus::could_not_run;
+  cells[1].status = CellStatus::undecided;
+  EXPECT_EQ(suite_exit_code(cells), 2);
+  cells[2].status = CellStatus::unexpected_pass;
+  EXPECT_EQ(suite_exit_code(cells), 1);
+}
+
+TEST(SuiteStatus, StatusNamesRoundTrip) {
+  for (CellStatus s : {CellStatus::passed, CellStatus::expected_failure, CellStatus::flaky_expected,
+                       CellStatus::conformance_failure, CellStatus::unexpected_pass, CellStatus::flaky,
+                       CellStatus::reference_failed, CellStatus::could_not_run, CellStatus::undecided, CellStatus::skipped})
+    EXPECT_EQ(cell_status_from_string(to_string(s)), s);
+}
+
+}  // namespace
+}  // namespace forkcheck::harness
