@@ -52,12 +52,14 @@ int Primary::run() {
   emit({.kind = EventKind::primary_start, .pid = pid_, .workers = options_.supervisor.workers,
         .detail = std::string(to_string(options_.sched))});
   emit({.kind = EventKind::listening, .host = options_.host, .port = port_});
+  events_.flush();  // in the file before the line on stdout that says so
   std::printf("refcluster: listening on %s:%d (%d workers, %s)\n", options_.host.c_str(), port_,
               options_.supervisor.workers, std::string(to_string(options_.sched)).c_str());
   std::fflush(stdout);
   apply(supervisor_.start(monotonic_ns()));
   loop();
   emit({.kind = EventKind::shutdown_complete});
+  events_.flush();
   return to_int(ExitCode::ok);
 }
 
@@ -84,6 +86,7 @@ bool Primary::open_resources(std::string* error) {
 
 void Primary::loop() {
   while (!supervisor_.finished()) {
+    events_.flush();  // what the last turn did, before waiting again
     std::array<pollfd, 2> fds{{{signal_fd_.get(), POLLIN, 0}, {channel_.read_end.get(), POLLIN, 0}}};
     const auto deadline = supervisor_.next_deadline();
     timespec timeout{};
@@ -213,7 +216,7 @@ void Primary::become_worker(int slot) {
 void Primary::emit(Event event) {
   if (!events_.enabled()) return;
   if (event.t_ns == 0) event.t_ns = monotonic_ns();
-  events_.write(event);
+  events_.add(event);
 }
 
 }  // namespace forkcheck::reference
