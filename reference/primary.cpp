@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/exit_code.hpp"
+#include "reference/acceptor.hpp"
 #include "reference/listener.hpp"
 #include "reference/worker.hpp"
 
@@ -81,6 +82,7 @@ bool Primary::open_resources(std::string* error) {
   if (options_.sched == Sched::shared && options_.service.accept == AcceptMode::thread)
     board_ = AcceptBoard::create(options_.supervisor.workers, options_.service.accept_hold_back);
   port_ = bound_port(listen_fd_.get());
+  if (options_.service.accept == AcceptMode::thread) warm_thread_start();
   return true;
 }
 
