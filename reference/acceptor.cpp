@@ -32,8 +32,8 @@ void notify(int fd) {
 }  // namespace
 
 void warm_thread_start() {
-  // The first thread binds what a fresh stack needs; the second reuses the first one's cached stack,
-  // which takes another path (_dl_allocate_tls_init), bound only then. A worker's thread takes the second path.
+  // The first thread binds what a fresh stack needs; the second reuses the first one's cached
+  // stack, a path of its own (_dl_allocate_tls_init), bound only then. A worker's thread takes it.
   for (int i = 0; i < 2; ++i) std::thread([] {}).join();
 }
 
