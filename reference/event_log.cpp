@@ -16,15 +16,16 @@ bool EventLog::open(const std::string& path, std::string* error) {
 }
 
 void EventLog::add(const Event& event) {
-  if (!fd_) return;
-  pending_ += to_json_line(event);
-  pending_ += '\n';
+  if (fd_) pending_.push_back(event);
 }
 
 void EventLog::flush() {
+  std::string lines;
+  for (const Event& event : pending_) lines += to_json_line(event) + '\n';
+  pending_.clear();
   std::size_t done = 0;
-  while (fd_ && done < pending_.size()) {
-    const ssize_t n = ::write(fd_.get(), pending_.data() + done, pending_.size() - done);
+  while (fd_ && done < lines.size()) {
+    const ssize_t n = ::write(fd_.get(), lines.data() + done, lines.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       // A full disk must not take the cluster down: say it once and keep serving.
@@ -34,7 +35,6 @@ void EventLog::flush() {
     }
     done += static_cast<std::size_t>(n);
   }
-  pending_.clear();
 }
 
 void EventLog::close() {

@@ -1,10 +1,11 @@
 #pragma once
-// The `--events` feed, written by the primary only, to an O_APPEND file. Events are formatted when
-// they happen (their t_ns is that instant) and written by flush(), one write(2) for everything
-// added since the last flush: the primary flushes once per turn of its loop, before it waits
-// again, so a reader tailing the file sees each event within that turn — and no write(2) stands
-// between a worker's death and the fork of its replacement.
+// The `--events` feed, written by the primary only, to an O_APPEND file. Events are stamped when
+// they happen (t_ns) and formatted and written by flush(), one write(2) for everything added since
+// the last flush: the primary flushes once per turn of its loop, before it waits again, so a reader
+// tailing the file sees each event within that turn — and neither JSON formatting nor a write(2)
+// stands between a worker's death and the fork of its replacement.
 #include <string>
+#include <vector>
 
 #include "common/event.hpp"
 #include "common/unique_fd.hpp"
@@ -16,7 +17,7 @@ class EventLog {
   EventLog() = default;  // disabled: add() and flush() do nothing
   // Truncates `path`. False (and *error) when it cannot be opened.
   bool open(const std::string& path, std::string* error);
-  // Formats the event; it reaches the file at the next flush().
+  // Keeps the event; it is formatted and reaches the file at the next flush().
   void add(const Event& event);
   void flush();
   bool enabled() const { return fd_.valid(); }
@@ -26,7 +27,7 @@ class EventLog {
 
  private:
   UniqueFd fd_;
-  std::string pending_;
+  std::vector<Event> pending_;
   bool reported_failure_ = false;
 };
 
