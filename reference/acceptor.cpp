@@ -31,6 +31,12 @@ void notify(int fd) {
 
 }  // namespace
 
+void warm_thread_start() {
+  // The first thread binds what a fresh stack needs; the second reuses the first one's cached
+  // stack, a path of its own (_dl_allocate_tls_init), bound only then. A worker's thread takes it.
+  for (int i = 0; i < 2; ++i) std::thread([] {}).join();
+}
+
 Acceptor::Acceptor(int listen_fd, std::size_t max_connections, AcceptBoard* board, int slot)
     : listen_fd_(listen_fd),
       max_connections_(max_connections),

@@ -18,6 +18,13 @@
 
 namespace forkcheck::reference {
 
+// Called once by the primary before it forks workers: starts and joins threads that do nothing.
+// glibc binds pthread_create (called from libstdc++) and its TLS set-up (libc to ld.so) lazily, on
+// first use, by searching every loaded library's symbol table; done here, the answers are in the
+// memory each worker inherits, and the joined thread's stack waits in glibc's stack cache, so a
+// new worker starts its accept thread without those lookups, their page faults, or an mmap.
+void warm_thread_start();
+
 class Acceptor {
  public:
   // `listen_fd` must be a blocking socket. At most `max_connections` taken and not yet released.

@@ -15,21 +15,31 @@ bool EventLog::open(const std::string& path, std::string* error) {
   return fd_.valid();
 }
 
-void EventLog::write(const Event& event) {
-  if (!fd_) return;
-  const std::string line = to_json_line(event) + "\n";
+void EventLog::add(const Event& event) {
+  if (fd_) pending_.push_back(event);
+}
+
+void EventLog::flush() {
+  std::string lines;
+  for (const Event& event : pending_) lines += to_json_line(event) + '\n';
+  pending_.clear();
   std::size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd_.get(), line.data() + done, line.size() - done);
+  while (fd_ && done < lines.size()) {
+    const ssize_t n = ::write(fd_.get(), lines.data() + done, lines.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       // A full disk must not take the cluster down: say it once and keep serving.
       if (!reported_failure_) std::fprintf(stderr, "refcluster: events file write failed: %s\n", std::strerror(errno));
       reported_failure_ = true;
-      return;
+      break;
     }
     done += static_cast<std::size_t>(n);
   }
+}
+
+void EventLog::close() {
+  fd_.reset();
+  pending_.clear();
 }
 
 }  // namespace forkcheck::reference

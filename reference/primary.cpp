@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/exit_code.hpp"
+#include "reference/acceptor.hpp"
 #include "reference/listener.hpp"
 #include "reference/worker.hpp"
 
@@ -52,12 +53,14 @@ int Primary::run() {
   emit({.kind = EventKind::primary_start, .pid = pid_, .workers = options_.supervisor.workers,
         .detail = std::string(to_string(options_.sched))});
   emit({.kind = EventKind::listening, .host = options_.host, .port = port_});
+  events_.flush();  // in the file before the line on stdout that says so
   std::printf("refcluster: listening on %s:%d (%d workers, %s)\n", options_.host.c_str(), port_,
               options_.supervisor.workers, std::string(to_string(options_.sched)).c_str());
   std::fflush(stdout);
   apply(supervisor_.start(monotonic_ns()));
   loop();
   emit({.kind = EventKind::shutdown_complete});
+  events_.flush();
   return to_int(ExitCode::ok);
 }
 
@@ -79,11 +82,13 @@ bool Primary::open_resources(std::string* error) {
   if (options_.sched == Sched::shared && options_.service.accept == AcceptMode::thread)
     board_ = AcceptBoard::create(options_.supervisor.workers, options_.service.accept_hold_back);
   port_ = bound_port(listen_fd_.get());
+  if (options_.service.accept == AcceptMode::thread) warm_thread_start();
   return true;
 }
 
 void Primary::loop() {
   while (!supervisor_.finished()) {
+    events_.flush();  // what the last turn did, before waiting again
     std::array<pollfd, 2> fds{{{signal_fd_.get(), POLLIN, 0}, {channel_.read_end.get(), POLLIN, 0}}};
     const auto deadline = supervisor_.next_deadline();
     timespec timeout{};
@@ -213,7 +218,7 @@ void Primary::become_worker(int slot) {
 void Primary::emit(Event event) {
   if (!events_.enabled()) return;
   if (event.t_ns == 0) event.t_ns = monotonic_ns();
-  events_.write(event);
+  events_.add(event);
 }
 
 }  // namespace forkcheck::reference

@@ -60,7 +60,9 @@ Wait wait_for(SessionPhase phase) {
 }  // namespace
 
 ServingLoop::ServingLoop(LoopSetup setup)
-    : setup_(std::move(setup)), max_connections_(setup_.options->max_connections), read_buffer_(kReadChunk) {}
+    : setup_(std::move(setup)),
+      max_connections_(setup_.options->max_connections),
+      read_buffer_(std::make_unique_for_overwrite<char[]>(kReadChunk)) {}
 
 ServingLoop::~ServingLoop() = default;
 
@@ -160,13 +162,13 @@ void ServingLoop::add_connection(int fd) {
 void ServingLoop::on_readable(Connection& c) {
   const std::size_t answered = c.session.answered();
   for (;;) {
-    const ssize_t n = ::read(c.fd.get(), read_buffer_.data(), read_buffer_.size());
+    const ssize_t n = ::read(c.fd.get(), read_buffer_.get(), kReadChunk);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno != EAGAIN) return close_connection(c);
     if (n == 0) c.peer_closed = true;
     if (n <= 0) break;
-    if (c.wait != Wait::linger) c.session.receive(std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
-    if (static_cast<std::size_t>(n) < read_buffer_.size()) break;
+    if (c.wait != Wait::linger) c.session.receive(std::string_view(read_buffer_.get(), static_cast<std::size_t>(n)));
+    if (static_cast<std::size_t>(n) < kReadChunk) break;
     if (c.wait != Wait::linger) c.session.process(c.out);
     if (c.out.size() - c.out_sent > kOutputHighWater && (!flush(c) || c.out_sent < c.out.size())) break;
   }
