@@ -18,6 +18,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/free_port.hpp"
 #include "common/unique_fd.hpp"
 
 namespace forkcheck::testing {
@@ -149,17 +150,7 @@ std::vector<pid_t> group_members(pid_t pgid) {
   return out;
 }
 
-int free_port() {
-  UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return 0;
-  socklen_t len = sizeof addr;
-  getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len);
-  return ntohs(addr.sin_port);
-}
+int free_port() { return forkcheck::pick_free_port(); }
 
 UniqueFd connect_loopback(int port) {
   UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));

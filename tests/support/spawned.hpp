@@ -46,7 +46,7 @@ std::vector<pid_t> group_members(pid_t pgid);
 template <typename Pred>
 bool eventually(Pred pred, int timeout_ms, int step_ms = 2);
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read back, close).
+// A TCP port on 127.0.0.1 that was free a moment ago, outside the ephemeral range (common/free_port.hpp).
 int free_port();
 // A TCP connection to 127.0.0.1:port, made now; invalid when connect() failed.
 UniqueFd connect_loopback(int port);
