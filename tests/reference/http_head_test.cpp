@@ -10,7 +10,7 @@ namespace forkcheck::reference {
 namespace {
 
 HeadResult parse(const std::string& head, HeadLimits limits = {}) {
-  httplib::Request request;
+  Request request;
   return parse_head(head, limits, request);
 }
 
@@ -20,7 +20,7 @@ HeadError error_of(const std::string& head, HeadLimits limits = {}) {
 }
 
 TEST(HttpHead, AcceptsAWellFormedHeadAndFillsTheRequest) {
-  httplib::Request request;
+  Request request;
   const std::string head = "GET /a%20b/c?x=1&y=2 HTTP/1.1\r\nHost: t\r\nX-Thing:  v  \r\n\r\nrest";
   const HeadResult r = parse_head(head, {}, request);
   ASSERT_EQ(r.verdict, Verdict::complete);
