@@ -2,8 +2,9 @@
 
 #include <array>
 #include <charconv>
-#include <cstring>
+#include <cctype>
 #include <optional>
+#include <utility>
 
 #include "common/name_table.hpp"
 
@@ -62,19 +63,12 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool is_target(std::string_view s) {
   if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '%') {
-      if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) return false;
+      if (!is_escape_at(s, i)) return false;
       i += 2;
     } else if (!kTargetChar[c]) {
       return false;
@@ -88,10 +82,6 @@ bool is_field_value(std::string_view s) {
   for (unsigned char c : s)
     if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
   return true;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string_view trim_ows(std::string_view s) {
@@ -112,15 +102,23 @@ std::optional<std::string_view> next_line(std::string_view buffer, std::size_t p
   return buffer.substr(pos, lf - 1 - pos);
 }
 
-void split_target(std::string_view target, httplib::Request& request) {
+// The path and query of an origin-form or absolute-form target, decoded. is_target() has checked
+// every escape, so decoding cannot fail here; if it did, the target would be refused all the same.
+bool split_target(std::string_view target, Request& request) {
   std::string_view path = target;
   if (const auto scheme = target.find("://"); target.front() != '/' && scheme != std::string_view::npos) {
     const auto slash = target.find('/', scheme + 3);
     path = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
   }
   const auto query = path.find('?');
-  request.path = httplib::detail::decode_url(std::string(path.substr(0, query)), false);
-  if (query != std::string_view::npos) httplib::detail::parse_query_text(std::string(path.substr(query + 1)), request.params);
+  auto decoded_path = percent_decode(path.substr(0, query), PlusSign::plus);
+  if (!decoded_path) return false;
+  request.path = std::move(*decoded_path);
+  if (query == std::string_view::npos) return true;
+  auto params = parse_query(path.substr(query + 1));
+  if (!params) return false;
+  request.params = std::move(*params);
+  return true;
 }
 
 bool is_absolute_form(std::string_view target) {
@@ -128,7 +126,7 @@ bool is_absolute_form(std::string_view target) {
   return scheme != std::string_view::npos && scheme > 0 && std::isalpha(static_cast<unsigned char>(target[0]));
 }
 
-HeadError parse_request_line(std::string_view line, httplib::Request& request) {
+HeadError parse_request_line(std::string_view line, Request& request) {
   const auto sp1 = line.find(' ');
   const auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
@@ -148,11 +146,11 @@ HeadError parse_request_line(std::string_view line, httplib::Request& request) {
   request.method.assign(method);
   request.target.assign(target);
   request.version.assign(version);
-  if (!asterisk && !authority) split_target(target, request);
+  if (!asterisk && !authority && !split_target(target, request)) return HeadError::bad_target;
   return HeadError::none;
 }
 
-HeadError parse_field_line(std::string_view line, httplib::Request& request) {
+HeadError parse_field_line(std::string_view line, Request& request) {
   if (line.front() == ' ' || line.front() == '\t') return HeadError::obs_fold;
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return HeadError::missing_colon;
@@ -161,7 +159,7 @@ HeadError parse_field_line(std::string_view line, httplib::Request& request) {
   if (!is_token(name)) return HeadError::bad_field_name;
   const std::string_view value = trim_ows(line.substr(colon + 1));
   if (!is_field_value(value)) return HeadError::bad_field_value;
-  request.headers.emplace(std::string(name), std::string(value));
+  request.headers.add(name, value);
   return HeadError::none;
 }
 
@@ -257,7 +255,7 @@ int status_for(HeadError error) {
   }
 }
 
-HeadResult parse_head(std::string_view buffer, const HeadLimits& limits, httplib::Request& request) {
+HeadResult parse_head(std::string_view buffer, const HeadLimits& limits, Request& request) {
   std::size_t pos = 0;
   // RFC 9112 §2.2: empty lines before the request line are ignored.
   while (buffer.substr(pos, 2) == "\r\n" && pos < limits.head_max_bytes) pos += 2;
@@ -312,7 +310,7 @@ ChunkedResult decode_chunked(std::string_view buffer, const HeadLimits& limits, 
     body.append(buffer.substr(pos, size));
     pos += size + 2;
   }
-  for (httplib::Request trailers;;) {  // trailer section, ended by an empty line
+  for (Request trailers;;) {  // trailer section, ended by an empty line
     HeadError error = HeadError::none;
     const auto line = next_line(buffer, pos, error);
     if (error != HeadError::none) return fail(HeadError::bad_chunk);

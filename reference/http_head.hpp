@@ -1,14 +1,14 @@
 #pragma once
 // A strict HTTP/1.1 request-head parser (RFC 9110/9112), run once per request by the worker before
-// any handler sees it. It fills an httplib::Request (the handlers' API) and says how the body is
+// any handler sees it. It fills a Request (http_message.hpp, the handlers' API) and says how the body is
 // framed; every violation is a named error with the 4xx status it is answered with. Pure: bytes
 // in, verdict out, no I/O.
-#include <httplib.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "reference/http_message.hpp"
 
 namespace forkcheck::reference {
 
@@ -67,7 +67,7 @@ struct HeadResult {
 
 // Parses the head at the start of `buffer` into `request` (method, target, path, params, version,
 // headers). Incomplete while no empty line ends the head and the limit is not passed.
-HeadResult parse_head(std::string_view buffer, const HeadLimits& limits, httplib::Request& request);
+HeadResult parse_head(std::string_view buffer, const HeadLimits& limits, Request& request);
 
 struct ChunkedResult {
   Verdict verdict = Verdict::incomplete;

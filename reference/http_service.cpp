@@ -10,7 +10,7 @@ Service make_service(const ServiceOptions& options) {
   return Service{
       .limits = options.limits,
       .handler =
-          [](const httplib::Request& request, httplib::Response& response) {
+          [](const Request& request, Response& response) {
             if (request.method == "GET" || request.method == "HEAD") {
               response.status = 200;
               response.set_content(kHelloBody, "text/plain");

@@ -34,14 +34,15 @@ void append_number(std::string& out, std::uint64_t n) {
 
 }  // namespace
 
-void write_response(const httplib::Response& response, AnswerShape shape, const Service& service, std::string& out) {
+void write_response(const Response& response, AnswerShape shape, const Service& service, std::string& out) {
   out.append("HTTP/1.1 ");
   append_number(out, static_cast<std::uint64_t>(response.status));
   out.push_back(' ');
   out.append(reason(response.status));
   out.append("\r\n");
+  if (!response.content_type.empty()) out.append("Content-Type: ").append(response.content_type).append("\r\n");
   for (const auto& [name, value] : response.headers) {
-    if (name.size() == 14 && strncasecmp(name.c_str(), "content-length", 14) == 0) continue;
+    if (iequals(name, "content-length")) continue;
     out.append(name).append(": ").append(value).append("\r\n");
   }
   out.append(service.fixed_header_lines);
@@ -76,7 +77,7 @@ bool HttpSession::take_head(std::string& out) {
     if (in_.size() - start_ > service_->limits.head.head_max_bytes) reject(status_for(HeadError::head_too_large), out);
     return false;
   }
-  request_ = httplib::Request();
+  request_ = Request();
   const HeadResult result = parse_head(std::string_view(in_).substr(start_), service_->limits.head, request_);
   if (result.verdict == Verdict::rejected) {
     reject(status_for(result.error), out);
@@ -122,7 +123,7 @@ bool HttpSession::take_body(std::string& out) {
 }
 
 void HttpSession::answer(std::string& out) {
-  httplib::Response response;
+  Response response;
   service_->handler(request_, response);
   ++answered_;
   const bool keep_alive = head_->keep_alive && !draining_ && answered_ < service_->limits.keep_alive_max;
@@ -135,7 +136,7 @@ void HttpSession::answer(std::string& out) {
 }
 
 void HttpSession::reject(int status, std::string& out) {
-  httplib::Response response;
+  Response response;
   response.status = status;
   write_response(response, {.with_body = true, .keep_alive = false, .http10 = false}, *service_, out);
   head_.reset();

@@ -1,11 +1,9 @@
 #pragma once
 // One connection's HTTP/1.1 conversation, without the socket: bytes received go in, answers come
 // out. Each head is parsed once by the strict parser (http_head), the body framed by
-// Content-Length or chunked, the handler called with httplib's Request/Response, and the answer
+// Content-Length or chunked, the handler called with a Request and a Response (http_message.hpp), and the answer
 // serialised here in one buffer (one send per batch of answers). The event loop owns the socket
 // and the timers; the fuzz target and the tests drive this same class in memory.
-#include <httplib.h>
-
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -16,7 +14,7 @@
 
 namespace forkcheck::reference {
 
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using Handler = std::function<void(const Request&, Response&)>;
 
 // What the conversation waits for, which decides the timeout the loop applies.
 enum class SessionPhase : std::uint8_t {
@@ -68,7 +66,7 @@ class HttpSession {
   std::string in_;
   std::size_t start_ = 0;    // first byte of in_ not yet consumed
   std::size_t scanned_ = 0;  // in_ up to here holds no line feed of the current head's last line
-  httplib::Request request_;
+  Request request_;
   std::optional<ParsedHead> head_;  // set while the body is awaited
   bool continue_sent_ = false;
   bool closing_ = false;
@@ -85,6 +83,6 @@ struct AnswerShape {
 
 // Serialises `response`: status line, its headers, the service's fixed lines, Content-Length,
 // `Connection: close` unless kept alive, then the body.
-void write_response(const httplib::Response& response, AnswerShape shape, const Service& service, std::string& out);
+void write_response(const Response& response, AnswerShape shape, const Service& service, std::string& out);
 
 }  // namespace forkcheck::reference

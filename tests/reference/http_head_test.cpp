@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "reference/http_head.hpp"
 
@@ -10,7 +11,7 @@ namespace forkcheck::reference {
 namespace {
 
 HeadResult parse(const std::string& head, HeadLimits limits = {}) {
-  httplib::Request request;
+  Request request;
   return parse_head(head, limits, request);
 }
 
@@ -20,7 +21,7 @@ HeadError error_of(const std::string& head, HeadLimits limits = {}) {
 }
 
 TEST(HttpHead, AcceptsAWellFormedHeadAndFillsTheRequest) {
-  httplib::Request request;
+  Request request;
   const std::string head = "GET /a%20b/c?x=1&y=2 HTTP/1.1\r\nHost: t\r\nX-Thing:  v  \r\n\r\nrest";
   const HeadResult r = parse_head(head, {}, request);
   ASSERT_EQ(r.verdict, Verdict::complete);
@@ -32,6 +33,17 @@ TEST(HttpHead, AcceptsAWellFormedHeadAndFillsTheRequest) {
   EXPECT_EQ(request.get_header_value("x-thing"), "v");
   EXPECT_TRUE(r.head.keep_alive);
   EXPECT_EQ(r.head.framing, BodyFraming::none);
+}
+
+TEST(HttpHead, PathAndQueryAreDecodedOnceAMalformedEscapeAnywhereIsRefused) {
+  Request request;
+  ASSERT_EQ(parse_head("GET http://t/a+%2Fb?k+1=%41%3D&k+1=2&=e HTTP/1.1\r\nHost: t\r\n\r\n", {}, request).verdict,
+            Verdict::complete);
+  EXPECT_EQ(request.path, "/a+/b");
+  const std::vector<QueryParam> expected{{"k 1", "A="}, {"k 1", "2"}, {"", "e"}};
+  EXPECT_EQ(request.params, expected);
+  for (const char* target : {"/?a=%zz", "/?%4", "/?a=%u0041"})
+    EXPECT_EQ(error_of(std::string("GET ") + target + " HTTP/1.1\r\nHost: t\r\n\r\n"), HeadError::bad_target) << target;
 }
 
 TEST(HttpHead, IncompleteUntilTheEmptyLine) {
