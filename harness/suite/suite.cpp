@@ -72,6 +72,16 @@ std::variant<SuiteResult, std::string> plan_suite(const SuiteOptions& o, const S
   return r;
 }
 
+// An expectation naming a scenario the suite does not run is most likely a typo: say so (not an
+// error, since --scenario may have narrowed the suite on purpose).
+void warn_unused_expectations(const SuiteResult& r) {
+  for (const auto& t : r.targets)
+    for (const auto& e : t.expected)
+      if (std::none_of(r.scenarios.begin(), r.scenarios.end(), [&](const SuiteScenario& s) { return s.name == e.scenario; }))
+        std::cerr << "forkcheck suite: warning: target " << t.name << " expects something of scenario '" << e.scenario
+                  << "', which the suite does not run\n";
+}
+
 std::vector<CellJob> plan_jobs(const SuiteResult& r) {
   std::map<std::string, const SuiteScenario*> scenario;
   for (const auto& s : r.scenarios) scenario[s.name] = &s;
@@ -114,6 +124,7 @@ int run_suite(const SuiteOptions& o) {
   auto planned = plan_suite(o, file, *shard);
   if (auto* e = std::get_if<std::string>(&planned)) return fail_setup(*e);
   SuiteResult result = std::move(std::get<SuiteResult>(planned));
+  if (o.scenarios.empty()) warn_unused_expectations(result);
   const auto dir = prepare_report_dir(o.report_dir, "suite-" + result.name, &error);
   if (!dir) return fail_setup(error);
 

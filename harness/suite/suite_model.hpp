@@ -35,7 +35,7 @@ struct SuiteTarget {
 };
 
 struct SuiteScenario {
-  std::string name;
+  std::string name;                     // the scenario's `name` (default: its file name without .yaml)
   std::string path;                     // the resolved file
   std::string description;              // the scenario's first line of description
   std::uint64_t seed = 1;               // the scenario's seed: repeat k of every target runs seed + k

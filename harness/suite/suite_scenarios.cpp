@@ -81,8 +81,7 @@ std::optional<std::vector<SuiteScenario>> expand_scenarios(const SuiteFile& suit
       return std::nullopt;
     }
     for (const auto& c : found) {
-      const std::string name = c.path.stem().string();
-      if (!from_flags && excluded(suite, name)) continue;
+      if (!from_flags && excluded(suite, c.path.stem().string())) continue;
       auto loaded = load_scenario_file(c.path.string());
       if (auto* e = std::get_if<ScenarioError>(&loaded)) {
         if (c.from_glob && is_suite_file(c.path)) continue;
@@ -90,6 +89,9 @@ std::optional<std::vector<SuiteScenario>> expand_scenarios(const SuiteFile& suit
         return std::nullopt;
       }
       const auto& s = std::get<Scenario>(loaded);
+      // Its `name`, as its reports call it (the file name without .yaml when it has none).
+      const std::string& name = s.name;
+      if (!from_flags && excluded(suite, name)) continue;
       const auto same = std::find_if(out.begin(), out.end(), [&](const SuiteScenario& o) { return o.name == name; });
       if (same != out.end()) {
         if (fs::weakly_canonical(same->path) == fs::weakly_canonical(c.path)) continue;

@@ -9,7 +9,8 @@
 
 namespace forkcheck::harness {
 
-// The suite's scenarios, in the order of its patterns (a glob's matches sorted by name), without
+// The suite's scenarios, each named by its `name` key (as its reports; the library's names are
+// their file names), in the order of its patterns (a glob's matches sorted by name), without
 // the excluded ones and without repeats. `only`, when not empty, replaces the file's patterns (the
 // --scenario flags: a file path as given, a library name, or a glob over library names). Empty with
 // *error when a pattern matches nothing or a scenario file is invalid.

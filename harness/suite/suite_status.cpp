@@ -61,9 +61,31 @@ std::string first_error(const Cell& c) {
   return "exit " + std::to_string(c.runs.empty() ? 2 : c.runs.back().exit_code);
 }
 
+std::vector<std::string> unknown_of(const Cell& c) {
+  std::set<std::string> all;
+  for (const CellRun& r : c.runs) all.insert(r.unknown.begin(), r.unknown.end());
+  return {all.begin(), all.end()};
+}
+
+// `expect: flaky` accepts a run left undecided too (a peer's race may leave a property unknown,
+// e.g. a stop that outlasts the grace), when the unknown properties are among the listed ones.
+bool accepts_undecided(const Cell& c, const ExpectedOutcome* e) {
+  if (e == nullptr || e->expectation != Expectation::flaky) return false;
+  const auto unknown = unknown_of(c);
+  return e->properties.empty() || std::all_of(unknown.begin(), unknown.end(), [&](const std::string& p) {
+           return std::find(e->properties.begin(), e->properties.end(), p) != e->properties.end();
+         });
+}
+
 // Judges a cell whose oracle passed (or the reference's own cell), from its runs and expectation.
 void judge_against_expectation(Cell& c, const RunCounts& n, const ExpectedOutcome* e) {
   const std::string failed_runs = "failed " + ratio(n.failed, n.total()) + " runs";
+  if (n.failed == 0 && n.undecided > 0 && accepts_undecided(c, e)) {
+    c.status = CellStatus::flaky_expected;
+    c.note = "undecided in " + ratio(n.undecided, n.total()) + " runs (unknown: " + joined(unknown_of(c)) +
+             "), expected flaky: " + e->reason;
+    return;
+  }
   if (n.failed == 0 && n.undecided > 0) {
     c.status = CellStatus::undecided;
     c.note = "no property failed, one stayed unknown in " + ratio(n.undecided, n.total()) + " runs";

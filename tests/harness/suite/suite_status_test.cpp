@@ -89,6 +89,10 @@ TEST(SuiteStatus, TableOfVerdictsGivesStatusesAndExitCodes) {
       {{"pass"}, {"pass", "error"}, std::nullopt, CellStatus::could_not_run, 2},
       {{"pass"}, {"undecided"}, std::nullopt, CellStatus::undecided, 3},
       {{"pass"}, {"undecided"}, fails({"service_available"}), CellStatus::undecided, 3},
+      // expect: flaky accepts an undecided run when the unknown property is listed (or none is)
+      {{"pass", "pass"}, {"pass", "undecided"}, flaky({"no_orphans"}), CellStatus::flaky_expected, 0},
+      {{"pass", "pass"}, {"pass", "undecided"}, flaky(), CellStatus::flaky_expected, 0},
+      {{"pass", "pass"}, {"pass", "undecided"}, flaky({"service_available"}), CellStatus::undecided, 3},
   };
   for (std::size_t i = 0; i < table.size(); ++i) {
     SuiteResult r = suite(table[i]);
