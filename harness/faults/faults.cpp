@@ -29,10 +29,9 @@ void add_note(std::string& note, const std::string& text) {
   note += text;
 }
 
-bool is_stopped(pid_t pid) {
-  const auto st = read_proc_stat(pid);
-  return st && (st->state == 'T' || st->state == 't');
-}
+// Every thread: a kill's freeze reads the victim's connections once it is stopped, and a thread
+// still inside accept(2) would add one after that read (a request then lost unexcused).
+bool is_stopped(pid_t pid) { return every_thread_stopped(pid); }
 
 // The pids the fault is aimed at (before any pidfd is opened).
 std::vector<pid_t> aim(const PlannedFault& f, const std::vector<pid_t>& live, pid_t primary) {

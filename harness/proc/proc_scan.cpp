@@ -83,6 +83,19 @@ bool process_alive(pid_t pid) {
   return st && st->alive();
 }
 
+bool every_thread_stopped(pid_t pid) {
+  const std::string task_dir = "/proc/" + std::to_string(pid) + "/task/";
+  int threads = 0;
+  bool stopped = true;
+  for_each_pid_entry(task_dir, [&](pid_t tid) {
+    const auto st = parse_proc_stat(read_small_file(task_dir + std::to_string(tid) + "/stat"));
+    if (!st) return;  // the thread ended meanwhile
+    ++threads;
+    if (st->state != 'T' && st->state != 't') stopped = false;
+  });
+  return threads > 0 && stopped;
+}
+
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
   const std::string task_dir = "/proc/" + std::to_string(pid) + "/task/";

@@ -28,6 +28,11 @@ std::optional<ProcStat> read_proc_stat(pid_t pid);
 
 // True while the process exists and is not a zombie.
 bool process_alive(pid_t pid);
+// Every thread of the process is in a stop state (T or t), from /proc/<pid>/task/*/stat. The
+// process's own stat shows its main thread only: after a SIGSTOP it may read T while another
+// thread is still finishing a system call (an accept(2) that installs a new connection). False when
+// the process is gone.
+bool every_thread_stopped(pid_t pid);
 // Direct children of `pid`, from /proc/<pid>/task/*/children (every thread's list: a child's
 // parent is the thread that forked it). Zombies are included, unreaped children still are children.
 std::vector<pid_t> children_of(pid_t pid);

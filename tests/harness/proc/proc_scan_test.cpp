@@ -1,9 +1,18 @@
 #include "harness/proc/proc_scan.hpp"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+
+#include "common/unique_fd.hpp"
+#include "tests/support/spawned.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -42,6 +51,47 @@ TEST(ProcScan, ReadsItself) {
 }
 
 TEST(ProcScan, AGoneProcessHasNoStat) { EXPECT_FALSE(read_proc_stat(0x3fffffff)); }
+
+// The child of a vfork: reports its pid and waits for ever, so the thread that made it stays
+// blocked in vfork(2), where a SIGSTOP waits (state D) while the process's other threads stop.
+int hold_vfork_parent(void* pipe_fd) {
+  const pid_t self = static_cast<pid_t>(::syscall(SYS_getpid));
+  if (::write(*static_cast<int*>(pipe_fd), &self, sizeof self) != sizeof self) ::_exit(1);
+  for (;;) ::pause();
+}
+
+void* vfork_from_thread(void* pipe_fd) {
+  static char stack[64 * 1024];
+  ::clone(hold_vfork_parent, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, pipe_fd);
+  for (;;) ::pause();
+}
+
+// After a SIGSTOP the process's stat (its main thread) reads T while a second thread has not
+// stopped yet; a kill's freeze must wait for every thread.
+TEST(ProcScan, EveryThreadStoppedWaitsForTheLastThread) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    static int fd = write_end.get();
+    pthread_t thread;
+    if (::pthread_create(&thread, nullptr, vfork_from_thread, &fd) != 0) ::_exit(1);
+    for (;;) ::pause();
+  }
+  ASSERT_GT(pid, 0);
+  pid_t holder = 0;
+  ASSERT_EQ(::read(read_end.get(), &holder, sizeof holder), static_cast<ssize_t>(sizeof holder));
+  ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  EXPECT_TRUE(testing::eventually([&] { return read_proc_stat(pid) && read_proc_stat(pid)->state == 'T'; }, 5000));
+  EXPECT_FALSE(every_thread_stopped(pid));  // the vforking thread is still in the kernel
+  ::kill(holder, SIGKILL);                  // vfork returns: that thread stops too
+  EXPECT_TRUE(testing::eventually([&] { return every_thread_stopped(pid); }, 5000));
+  ::kill(pid, SIGKILL);
+  ::waitpid(holder, nullptr, __WALL | WNOHANG);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_FALSE(every_thread_stopped(pid));  // gone
+}
 
 }  // namespace
 }  // namespace forkcheck::harness
