@@ -12,6 +12,7 @@
 #include "harness/model/scenario.hpp"
 #include "harness/run/run.hpp"
 #include "harness/suite/suite.hpp"
+#include "harness/suite/suite_file.hpp"
 
 namespace {
 
@@ -29,7 +30,12 @@ const std::string kWorkersHelp = "Worker count N, 1.." + std::to_string(forkchec
 
 // `forkcheck list [--json]`: the library's scenarios, the properties, the peer targets.
 int list_library_command(bool json) {
-  const auto listing = forkcheck::harness::list_library(forkcheck::harness::scenario_library_dir());
+  const auto describe_suite = [](const std::filesystem::path& path) -> std::optional<std::string> {
+    auto parsed = forkcheck::harness::load_suite_file(path.string());
+    if (const auto* suite = std::get_if<forkcheck::harness::SuiteFile>(&parsed)) return suite->description;
+    return std::nullopt;
+  };
+  const auto listing = forkcheck::harness::list_library(forkcheck::harness::scenario_library_dir(), describe_suite);
   std::cout << (json ? render_listing_json(listing) : render_listing_text(listing));
   return forkcheck::to_int(forkcheck::ExitCode::ok);
 }

@@ -78,14 +78,17 @@ std::string target_summary(const std::string& file_text) {
   return {};
 }
 
-LibraryListing list_library(const fs::path& dir) {
+LibraryListing list_library(const fs::path& dir, const SuiteDescriber& describe_suite) {
   LibraryListing listing;
   listing.dir = dir;
   if (dir.empty()) return listing;
   for (const LibraryScenario& file : library_scenarios(dir)) {
     auto parsed = load_scenario_file(file.path.string());
     if (const auto* bad = std::get_if<ScenarioError>(&parsed)) {
-      listing.others.push_back({file.name, bad->to_string()});
+      if (auto suite = describe_suite ? describe_suite(file.path) : std::nullopt)
+        listing.suites.push_back({file.name, first_sentence(*suite)});
+      else
+        listing.others.push_back({file.name, bad->to_string()});
       continue;
     }
     const Scenario& s = std::get<Scenario>(parsed);
@@ -104,8 +107,13 @@ std::string render_listing_text(const LibraryListing& listing) {
     const std::size_t w = name_width(listing.scenarios, [](const auto& s) -> const std::string& { return s.name; });
     for (const ListedScenario& s : listing.scenarios) o << "  " << padded(s.name, w) << s.summary << "\n";
   }
+  if (!listing.suites.empty()) {
+    o << "\nSuites (forkcheck suite NAME):\n";
+    const std::size_t w = name_width(listing.suites, [](const auto& s) -> const std::string& { return s.name; });
+    for (const ListedSuite& s : listing.suites) o << "  " << padded(s.name, w) << s.summary << "\n";
+  }
   if (!listing.others.empty()) {
-    o << "\nOther YAML files in the library (not scenarios, e.g. a suite):\n";
+    o << "\nOther YAML files in the library (neither scenarios nor suites):\n";
     for (const ListedOther& other : listing.others) o << "  " << other.name << ": " << other.reason << "\n";
   }
   o << "\nProperties:\n";
@@ -127,6 +135,8 @@ std::string render_listing_json(const LibraryListing& listing) {
   j["scenarios"] = nlohmann::ordered_json::array();
   for (const ListedScenario& s : listing.scenarios)
     j["scenarios"].push_back({{"name", s.name}, {"summary", s.summary}, {"description", s.description}});
+  j["suites"] = nlohmann::ordered_json::array();
+  for (const ListedSuite& suite : listing.suites) j["suites"].push_back({{"name", suite.name}, {"summary", suite.summary}});
   j["others"] = nlohmann::ordered_json::array();
   for (const ListedOther& other : listing.others)
     j["others"].push_back({{"name", other.name}, {"reason", other.reason}});

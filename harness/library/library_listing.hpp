@@ -3,6 +3,8 @@
 // the properties with one line each, and the peer targets in <library>/targets. Reading the files
 // is list_library(); the renderings are pure.
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +16,14 @@ struct ListedScenario {
   std::string description;  // the whole description
 };
 
-// A *.yaml file of the library that the scenario parser refuses (a suite file, a broken file):
-// listed apart, with the parser's reason, so `forkcheck run NAME` is not offered for it.
+// A suite file of the library (`forkcheck suite NAME`).
+struct ListedSuite {
+  std::string name;
+  std::string summary;  // the suite's description, first sentence
+};
+
+// A *.yaml file of the library that is neither a scenario nor a suite (a broken file): listed
+// apart, with the scenario parser's reason, so `forkcheck run NAME` is not offered for it.
 struct ListedOther {
   std::string name;
   std::string reason;
@@ -30,11 +38,16 @@ struct ListedTarget {
 struct LibraryListing {
   std::filesystem::path dir;  // empty: no library directory was found
   std::vector<ListedScenario> scenarios;
+  std::vector<ListedSuite> suites;
   std::vector<ListedOther> others;
   std::vector<ListedTarget> targets;
 };
 
-LibraryListing list_library(const std::filesystem::path& dir);
+// The description of a suite file, empty when the file is not one. Passed in: the suite parser
+// lives in harness/suite/, which builds on this library.
+using SuiteDescriber = std::function<std::optional<std::string>(const std::filesystem::path&)>;
+
+LibraryListing list_library(const std::filesystem::path& dir, const SuiteDescriber& describe_suite = {});
 
 // The first sentence of text's first line (up to ". "), whitespace trimmed.
 std::string first_sentence(const std::string& text);

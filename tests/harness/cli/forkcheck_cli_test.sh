@@ -189,6 +189,7 @@ thresholds:
     mkdir -p "$work/lib/targets"
     printf 'description: First sentence here. Second one.\nduration_s: 2\n' >"$work/lib/alpha.yaml"
     printf 'targets:\n  - name: x\n' >"$work/lib/a_suite.yaml"
+    printf 'name: mine\ndescription: My suite. More.\nscenarios: [alpha]\ntargets:\n  - name: x\n    command: "true {port}"\n' >"$work/lib/my_suite.yaml"
     printf '#!/bin/sh\n# Mine as a forkcheck target: mine.sh PORT WORKERS\nexec true\n' >"$work/lib/targets/mine.sh"
     printf '# helper, not a launcher\n' >"$work/lib/targets/helper.conf"
     FORKCHECK_SCENARIOS="$work/lib" run list
@@ -196,6 +197,7 @@ thresholds:
     grep -qE '^  alpha +First sentence here\.$' "$work/out" || fail "alpha not listed with its first sentence"
     sed -n '/^Other YAML/,/^$/p' "$work/out" | grep -q "a_suite: .*unknown key" || fail "a_suite not listed apart"
     sed -n '/^Scenarios/,/^$/p' "$work/out" | grep -q "a_suite" && fail "a_suite listed as a scenario" || true
+    sed -n '/^Suites/,/^$/p' "$work/out" | grep -qE '^  my_suite +My suite\.$' || fail "my_suite not listed as a suite"
     grep -qE '^  workers_restored +after each fault' "$work/out" || fail "no property line"
     grep -qE '^  mine.sh +Mine as a forkcheck target' "$work/out" || fail "the target is not listed"
     grep -q "helper.conf" "$work/out" && fail "a helper file is listed as a target" || true
