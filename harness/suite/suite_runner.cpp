@@ -99,7 +99,9 @@ pid_t spawn_run(const CellJob& job, const RunnerOptions& o, std::string* error) 
   pid_t pid = -1;
   // The suite appends its own summary to the CI job's; its cells must not each append theirs.
   std::vector<char*> env = environment_without_step_summary(environ);
-  const int rc = ::posix_spawn(&pid, o.forkcheck_exe.c_str(), &actions, &attr, argv.data(), env.data());
+  // Through /proc/self/exe, not the path: the binary this suite started from, even when a rebuild
+  // has replaced the file meanwhile (argv[0] keeps the path for the cells' reproduce commands).
+  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv.data(), env.data());
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
