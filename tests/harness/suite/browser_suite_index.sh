@@ -21,9 +21,10 @@ start_browser_test
 
 run_fixture_suite() {
   local forkcheck=$1 refcluster=$2 brokencluster=$3 scenario=$4
-  # The suite names a scenario file by its stem.
+  # The suite names a scenario by its `name:` key (as its reports do), else by the file's stem.
   local name
-  name=$(basename "$scenario" .yaml)
+  name=$(sed -n 's/^name: *//p' "$scenario" | head -n 1)
+  [[ -n $name ]] || name=$(basename "$scenario" .yaml)
   report=$work/suite
   cat >"$work/suite.yaml" <<YAML
 name: browser
