@@ -39,11 +39,11 @@ fs::path scenario_library_dir() {
   return {};
 }
 
-std::optional<fs::path> resolve_scenario(const std::string& name_or_path, std::string* error) {
+std::optional<fs::path> resolve_scenario(const std::string& name_or_path, std::string* error, std::string_view what) {
   if (is_file(name_or_path)) return fs::path(name_or_path);
   const bool bare_name = !name_or_path.empty() && name_or_path.find('/') == std::string::npos;
   if (!bare_name) {
-    if (error) *error = "scenario file not found: " + name_or_path;
+    if (error) *error = std::string(what) + " file not found: " + name_or_path;
     return std::nullopt;
   }
   const std::string file = name_or_path.ends_with(".yaml") ? name_or_path : name_or_path + ".yaml";
@@ -55,7 +55,7 @@ std::optional<fs::path> resolve_scenario(const std::string& name_or_path, std::s
   if (error) {
     std::string names;
     for (const LibraryScenario& s : library_scenarios(scenario_library_dir())) names += " " + s.name;
-    *error = "no scenario '" + name_or_path + "': not a file here, nor " + file + " in the library (" + searched +
+    *error = "no " + std::string(what) + " '" + name_or_path + "': not a file here, nor " + file + " in the library (" + searched +
              "); library:" + (names.empty() ? std::string(" none found") : names) + " (`forkcheck list` describes them)";
   }
   return std::nullopt;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace forkcheck::harness {
@@ -19,8 +20,10 @@ std::filesystem::path scenario_library_dir();
 
 // A scenario argument: a path to an existing file is returned as given; a bare name (no '/'), with
 // or without ".yaml", is looked up in the library directories in order. Empty with a one-line
-// *error naming what was looked for and where, when neither finds a file.
-std::optional<std::filesystem::path> resolve_scenario(const std::string& name_or_path, std::string* error);
+// *error naming what was looked for and where, when neither finds a file. `what` names the kind of
+// file in that error ("scenario", "suite": suite files live in the library too).
+std::optional<std::filesystem::path> resolve_scenario(const std::string& name_or_path, std::string* error,
+                                                      std::string_view what = "scenario");
 
 struct LibraryScenario {
   std::string name;            // the file name without ".yaml" (what `forkcheck run NAME` takes)

@@ -115,11 +115,9 @@ int run_suite(const SuiteOptions& o) {
     auto found = default_suite_path(&error);
     if (!found) return fail_setup(error);
     path = *found;
-  } else if (auto found = resolve_scenario(path, &error)) {
+  } else if (auto found = resolve_scenario(path, &error, "suite")) {
     path = found->string();  // a library name (`forkcheck suite conformance`) or a file
   } else {
-    const auto at = error.find("no scenario '");  // the lookup is shared with scenarios: name the suite
-    if (at != std::string::npos) error.replace(at, 13, "no suite '");
     return fail_setup(error);
   }
   auto loaded = load_suite_file(path);
