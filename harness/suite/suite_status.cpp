@@ -41,9 +41,10 @@ RunCounts count_runs(const Cell& c) {
   return n;
 }
 
-std::vector<std::string> union_of_failed(const Cell& c) {
+// The properties named in `names` (CellRun::failed or CellRun::unknown) of any run, sorted, once each.
+std::vector<std::string> union_over_runs(const Cell& c, std::vector<std::string> CellRun::*names) {
   std::set<std::string> all;
-  for (const CellRun& r : c.runs) all.insert(r.failed.begin(), r.failed.end());
+  for (const CellRun& r : c.runs) all.insert((r.*names).begin(), (r.*names).end());
   return {all.begin(), all.end()};
 }
 
@@ -61,17 +62,11 @@ std::string first_error(const Cell& c) {
   return "exit " + std::to_string(c.runs.empty() ? 2 : c.runs.back().exit_code);
 }
 
-std::vector<std::string> unknown_of(const Cell& c) {
-  std::set<std::string> all;
-  for (const CellRun& r : c.runs) all.insert(r.unknown.begin(), r.unknown.end());
-  return {all.begin(), all.end()};
-}
-
 // `expect: flaky` accepts a run left undecided too (a peer's race may leave a property unknown,
 // e.g. a stop that outlasts the grace), when the unknown properties are among the listed ones.
 bool accepts_undecided(const Cell& c, const ExpectedOutcome* e) {
   if (e == nullptr || e->expectation != Expectation::flaky) return false;
-  const auto unknown = unknown_of(c);
+  const auto unknown = union_over_runs(c, &CellRun::unknown);
   return e->properties.empty() || std::all_of(unknown.begin(), unknown.end(), [&](const std::string& p) {
            return std::find(e->properties.begin(), e->properties.end(), p) != e->properties.end();
          });
@@ -82,7 +77,7 @@ void judge_against_expectation(Cell& c, const RunCounts& n, const ExpectedOutcom
   const std::string failed_runs = "failed " + ratio(n.failed, n.total()) + " runs";
   if (n.failed == 0 && n.undecided > 0 && accepts_undecided(c, e)) {
     c.status = CellStatus::flaky_expected;
-    c.note = "undecided in " + ratio(n.undecided, n.total()) + " runs (unknown: " + joined(unknown_of(c)) +
+    c.note = "undecided in " + ratio(n.undecided, n.total()) + " runs (unknown: " + joined(union_over_runs(c, &CellRun::unknown)) +
              "), expected flaky: " + e->reason;
     return;
   }
@@ -158,7 +153,7 @@ void judge_cells(SuiteResult& result) {
   for (Cell& c : result.cells) if (!reference || c.target != reference->name) order.push_back(&c);
   for (Cell* c : order) {
     const SuiteTarget* target = find_target(result, c->target);
-    c->failing_properties = union_of_failed(*c);
+    c->failing_properties = union_over_runs(*c, &CellRun::failed);
     c->note.clear();
     const RunCounts n = count_runs(*c);
     if (c->runs.empty()) {
