@@ -30,6 +30,8 @@ json row_to_json(const TableRow& r, mono_ns launch_ns) {
           {"expected_workers", r.expected_workers},
           {"expected_listening", r.expected_listening},
           {"mismatch", r.mismatch()},
+          {"spread", r.spread ? json(*r.spread) : json(nullptr)},
+          {"spread_unknown", r.spread_unknown},
           {"notes", r.notes},
           {"fault_index", r.fault_index ? json(*r.fault_index) : json(nullptr)}};
 }
