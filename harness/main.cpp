@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   run_cmd->add_option("--seed", run.seed, "Seed of the fault schedule and victim choice, >= 0 (default: the scenario's, else 1)")
       ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--workers-match", run.workers_match,
+                      "Workers are the primary's children whose command line matches this regular expression "
+                      "(default: the scenario's workers_match, else the children holding the port's listening socket)");
   run_cmd->add_option("--report", run.report_dir,
                       "Report directory: new, empty or an earlier forkcheck report (default: reports/runs/<time>-<scenario>)");
   run_cmd->add_flag("--quiet", run.quiet, "Print nothing but the verdicts");

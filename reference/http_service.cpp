@@ -18,7 +18,8 @@ Service make_service(const ServiceOptions& options) {
               response.status = 404;
             }
           },
-      .fixed_header_lines = std::string(kWorkerPidHeader) + ": " + std::to_string(::getpid()) + "\r\n",
+      .fixed_header_lines =
+          options.pid_header ? std::string(kWorkerPidHeader) + ": " + std::to_string(::getpid()) + "\r\n" : std::string(),
   };
 }
 

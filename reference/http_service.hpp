@@ -32,9 +32,12 @@ struct ServiceOptions {
   // AcceptMode::thread: how long a worker out of turn holds back before taking a connection that
   // nobody else took (a stopped or CPU-starved worker delays connections at most this long).
   std::chrono::microseconds accept_hold_back{2000};
+  // Answers carry X-Worker-Pid (--no-pid-header turns it off: a target that names no worker, as
+  // most real servers, for the harness's tests of its kernel-side attribution).
+  bool pid_header = true;
 };
 
-// The service answered by the calling process (its pid goes into X-Worker-Pid).
+// The service answered by the calling process (its pid goes into X-Worker-Pid unless options.pid_header is off).
 Service make_service(const ServiceOptions& options);
 
 }  // namespace forkcheck::reference

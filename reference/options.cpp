@@ -89,6 +89,9 @@ void add_timeout_flags(CLI::App& app, Options& o, MsFlags& ms, std::string& acce
                  "--accept thread: longest a worker holding more connections than another waits "
                  "before it takes a connection nobody took")
       ->check(CLI::Range(0L, 10'000'000L))->capture_default_str();
+  app.add_flag("--no-pid-header", [&o](std::int64_t) { o.service.pid_header = false; },
+               "Answers carry no X-Worker-Pid header (as most servers): the harness then learns which worker "
+               "served a connection from the kernel");
   app.add_option("--crash-at-start-while-exists", o.crash_at_start_path,
                  "TEST ONLY: workers exit 3 at start-up while this file exists (crash-loop tests)");
 }

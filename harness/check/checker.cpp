@@ -65,6 +65,9 @@ PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s
   }
   const std::string rows = std::to_string(table.rows.size());
   if (evidence.empty() && late) return result(p, Verdict::unknown, "rows 1-8 match the walkthrough; rows 9-11 cannot be compared: " + *late);
+  const auto unjudged = std::find_if(table.rows.begin(), table.rows.end(), [](const TableRow& r) { return r.spread_unknown; });
+  if (evidence.empty() && unjudged != table.rows.end())
+    return result(p, Verdict::unknown, "every row matches but row 7's spread could not be judged: " + unjudged->notes);
   if (evidence.empty()) return result(p, Verdict::pass, "all " + rows + " rows match the walkthrough");
   // Built before the call: argument evaluation order is unspecified, and evidence is moved.
   const std::string summary = std::to_string(evidence.size()) + " of " + rows +

@@ -38,10 +38,13 @@ namespace detail {
 // failure of exactly the moment connections were stuck.
 mono_ns request_instant(const RequestRecord& r) { return r.intended_ns ? r.intended_ns : r.start_ns; }
 
-// The service window: from the instant the port first accepted a connection to service_end_ns (the
-// stop, or a fault aimed at the primary). Probes refused while the target was still starting, and
-// requests after the stop, are not the target's responsibility.
+// The service window: from the instant the run opened it (N workers ready, and warmup_s of load
+// behind: warm-up is not service) to service_end_ns (the stop, or a fault aimed at the primary).
+// Histories without that instant (older reports) start at the port's first accepted connection.
+// Requests while the target was still starting, and requests after the stop, are not the target's
+// responsibility.
 mono_ns window_start(const History& h) {
+  if (h.target.service_start_ns) return *h.target.service_start_ns;
   if (h.target.listening_ns) return *h.target.listening_ns;
   mono_ns first_ok = INT64_MAX;
   for (const auto& r : h.requests)

@@ -87,10 +87,23 @@ void judge_fault(const History& h, const Scenario& s, std::size_t i, mono_ns dea
 // What "ready" rests on in this run: the count is only as good as this.
 std::string readiness_basis(const History& h) {
   const std::string stopped = "; a worker seen stopped by a stop_worker fault is not ready until seen running again";
-  if (h.target.white_box) return "ready: the worker's own ready event (white-box)" + stopped;
-  return "ready: from the first request the worker answered (black-box: a worker that answered once counts as ready "
-         "until it exits or is seen stopped; a worker hung without being stopped by the harness is not detected)" +
-         stopped;
+  const std::string sources =
+      h.target.kernel_attribution
+          ? "the first look that found it waiting on the listening socket (or holding a connection), or the end of the "
+            "first request it answered (its pid from X-Worker-Pid, else from the kernel's owner of the connection)"
+          : "the end of the first request it answered (its pid from X-Worker-Pid)";
+  if (h.target.white_box) return "ready: the earliest of the worker's own ready event (white-box), " + sources + stopped;
+  return "ready: the earliest of " + sources +
+         " (black-box: a worker counts as ready from then until it exits or is seen stopped; a worker hung without "
+         "being stopped by the harness is not detected)" + stopped;
+}
+
+// Readiness can be seen at all: refcluster's events, the kernel, or some request's X-Worker-Pid.
+bool readiness_observable(const History& h) {
+  if (h.target.white_box || h.target.kernel_attribution) return true;
+  for (const auto& r : h.requests)
+    if (r.worker_pid != 0) return true;
+  return false;
 }
 
 }  // namespace
@@ -98,6 +111,10 @@ std::string readiness_basis(const History& h) {
 PropertyResult check_workers_restored(const History& h, const Scenario& s) {
   const Property p = Property::workers_restored;
   if (h.target.workers < 1) return result(p, Verdict::unknown, "N (the target's worker count) is not known");
+  if (!readiness_observable(h))
+    return result(p, Verdict::unknown,
+                  "readiness could not be observed: no refcluster events, no X-Worker-Pid in any answer, and the "
+                  "kernel's socket tables (sock_diag) could not be read");
   const auto deadline_ns = seconds_to_ns(s.recovery_deadline_s);
   RestoreTally t;
   t.evidence.push_back(readiness_basis(h));

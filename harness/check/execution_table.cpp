@@ -54,7 +54,8 @@ struct Builder {
   std::map<std::size_t, AnswerQuery> still_serving;
   // Row 7: the load answered before the first fault, per worker.
   mono_ns shares_until = 0;
-  std::map<pid_t, Served> served;
+  std::map<pid_t, Served> served;   // pid 0: connections whose serving process is unknown
+  std::vector<pid_t> first_workers; // the N first workers, whom row 7 asks about
   Served served_total;
 
   Builder(const History& history, const Scenario& scenario, bool over)
@@ -105,6 +106,14 @@ struct Builder {
     return true;
   }
 
+  // Row 6: how long the target took to have N workers ready (its warm-up, not service).
+  std::string ready_note() const {
+    if (!h.target.ready_ns) return h.target.service_start_ns ? "; N ready workers not seen (readiness not observable)" : "";
+    return "; " + std::to_string(n) + " workers ready at +" + fmt_ms(*h.target.ready_ns - h.target.launch_ns) +
+           " ms (" + fmt_ms(*h.target.ready_ns - (by_fork.empty() ? h.target.launch_ns : by_fork.front()->fork_ns)) +
+           " ms after the first fork)";
+  }
+
   bool add_start_rows();
   bool add_fork_row(int step, std::size_t index, std::string action, int expected, std::string note);
   bool add_fork_rows();
@@ -113,7 +122,7 @@ struct Builder {
   bool add_crash_row(std::size_t fault_index, const FaultRecovery& rec);
   bool add_replacement_row(std::size_t fault_index, const FaultRecovery& rec);
   void add_continue_row();
-  std::string shares_note(std::optional<bool>& spread) const;
+  std::string shares_note(std::optional<bool>& spread, bool& spread_unknown) const;
 };
 
 // What the rows will ask of the requests, known before any request is read.
@@ -137,7 +146,10 @@ void Builder::ask_questions() {
   shares_until = end_ns();
   for (const auto& f : h.faults)
     if (f.sent_ns > 0) shares_until = std::min(shares_until, f.sent_ns);
-  for (std::size_t i = 0; i < by_fork.size() && i < static_cast<std::size_t>(std::max(n, 0)); ++i) served[by_fork[i]->pid] = {};
+  for (std::size_t i = 0; i < by_fork.size() && i < static_cast<std::size_t>(std::max(n, 0)); ++i) {
+    served[by_fork[i]->pid] = {};
+    first_workers.push_back(by_fork[i]->pid);
+  }
 }
 
 // The one pass over the requests that answers every question asked above.
@@ -204,16 +216,26 @@ bool Builder::add_fork_rows() {
 // accept_mutex, gunicorn's sync workers) legitimately lets one worker win most races. The shares
 // of connections and of requests are the row's evidence. A connection counts once, at its first
 // answered request (the one that opened it); probes are connections too, opened all along.
-std::string Builder::shares_note(std::optional<bool>& spread) const {
+std::string Builder::shares_note(std::optional<bool>& spread, bool& spread_unknown) const {
   const Served& total = served_total;
   if (total.connections > 0)
-    spread = std::all_of(served.begin(), served.end(), [](const auto& w) { return w.second.connections > 0; });
+    spread = std::all_of(first_workers.begin(), first_workers.end(),
+                         [this](pid_t pid) { return served.at(pid).connections > 0; });
+  // Connections of unknown origin may be the missing workers': the spread is then not judged.
+  const auto unknown = served.find(0);
+  const std::size_t unattributed = unknown == served.end() ? 0 : unknown->second.connections;
+  if (spread && !*spread && unattributed > 0) {
+    spread.reset();
+    spread_unknown = true;
+  }
   auto percent = [](std::size_t part, std::size_t whole) {
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.0f%%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
     return std::string(pct);
   };
-  std::string out = spread && !*spread ? "Incoming connections NOT spread:" : "Incoming connections spread:";
+  std::string out = spread_unknown ? "Spread not judged (" + std::to_string(unattributed) +
+                                         " connections' serving process unknown):"
+                    : spread && !*spread ? "Incoming connections NOT spread:" : "Incoming connections spread:";
   for (const auto& [pid, count] : served) {
     // Appended piece by piece: g++ 12 -O3 reports a false -Wrestrict on "pid " + std::to_string(pid).
     out += pid == 0 ? " no pid" : " pid ";
@@ -242,7 +264,8 @@ bool Builder::add_serve_rows() {
     serve.workers = live_workers_at(h, first->end_ns);
     serve.listening = true;
     serve.notes = "Each worker listens on port " + std::to_string(h.target.port) + ": first answer by " +
-                  (first->worker_pid ? "pid " + std::to_string(first->worker_pid) : "a worker (no pid header)");
+                  (first->worker_pid ? "pid " + std::to_string(first->worker_pid) : "a worker (serving process unknown)");
+    serve.notes += ready_note();
   } else {
     serve.notes = "not observed: no worker answered a request";
   }
@@ -252,7 +275,7 @@ bool Builder::add_serve_rows() {
   const mono_ns load_start = h.load_start_ns;
   if (load_start > 0) {
     observe_primary(distribute, load_start, end_ns());
-    distribute.notes = shares_note(distribute.spread);
+    distribute.notes = shares_note(distribute.spread, distribute.spread_unknown);
   } else {
     distribute.notes = "not observed: the load never started";
   }

@@ -39,6 +39,9 @@ struct TableRow {
   // connection before the first fault (the notes give each one's share of connections and of
   // requests); empty on other rows or when nothing was served.
   std::optional<bool> spread;
+  // Row 7: some connections' serving process is unknown (no X-Worker-Pid, and closed before the
+  // kernel was asked) and the attributed ones do not cover the N workers: spread cannot be judged.
+  bool spread_unknown = false;
 
   bool observed() const { return workers.has_value() && listening.has_value(); }
   // Observed differs from expected, the step was not observed at all, or row 7's connections were not spread.

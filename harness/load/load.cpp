@@ -113,6 +113,10 @@ void LoadGenerator::start(mono_ns start_ns, mono_ns stop_ns) {
   }
 }
 
+void LoadGenerator::set_stop_ns(mono_ns stop_ns) {
+  for (auto& thread : threads_) thread->set_stop_ns(stop_ns);
+}
+
 void LoadGenerator::stop() {
   for (auto& thread : threads_) thread->request_stop();
 }

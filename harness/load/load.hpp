@@ -46,6 +46,9 @@ class LoadGenerator {
   // out, so join() returns by stop_ns + 2 * timeout_ms at the latest. Throws std::runtime_error
   // if the threads cannot be set up (the only fatal errors). Call once.
   void start(mono_ns start_ns, mono_ns stop_ns);
+  // Moves the end of the schedule given to start() (the run fixes it once the target is ready:
+  // docs/design.md, section 5), while both the old and the new end lie ahead.
+  void set_stop_ns(mono_ns stop_ns);
   // Ends the load now: requests in flight are recorded as `other` with sys_errno ECANCELED.
   void stop();
   void join();

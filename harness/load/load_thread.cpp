@@ -53,6 +53,7 @@ LoadThread::LoadThread(const LoadTarget& target, ThreadPlan plan, std::atomic<st
       next_id_(next_id),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
       stop_event_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      stop_ns_(plan_.stop_ns),
       buffer_(kReadBufferBytes) {
   if (!epoll_) throw_system_error("epoll_create1");
   if (!stop_event_) throw_system_error("eventfd");
@@ -79,17 +80,20 @@ LoadThread::LoadThread(const LoadTarget& target, ThreadPlan plan, std::atomic<st
 
 void LoadThread::run() {
   std::array<epoll_event, kMaxEventsPerWait> events{};
-  const mono_ns hard_end = plan_.stop_ns + 2 * target_.timeout_ns + kMaxWaitNs;
-  for (mono_ns now = monotonic_ns(); now < hard_end; now = monotonic_ns()) {
+  // The stop may be moved (set_stop_ns) while the thread runs: the hard end follows it.
+  const auto hard_end = [this] { return stop_ns() + 2 * target_.timeout_ns + kMaxWaitNs; };
+  for (mono_ns now = monotonic_ns(); now < hard_end(); now = monotonic_ns()) {
     if (stop_requested_.load(std::memory_order_relaxed)) break;
     for (Lane& lane : lanes_) feed(lane, now);
     if (done(now)) break;
-    const int n = wait_events(events, std::min(next_wake(now), hard_end) - now);
+    const int n = wait_events(events, std::min(next_wake(now), hard_end()) - now);
     for (int i = 0; i < n; ++i) dispatch(events[static_cast<std::size_t>(i)]);
     expire_overdue(monotonic_ns());
   }
   cancel_all();
 }
+
+void LoadThread::set_stop_ns(mono_ns stop_ns) { stop_ns_.store(stop_ns, std::memory_order_relaxed); }
 
 void LoadThread::request_stop() {
   stop_requested_.store(true, std::memory_order_relaxed);
@@ -102,7 +106,7 @@ void LoadThread::feed(Lane& lane, mono_ns now) {
   if (lane.spec.closed_loop) return feed_closed_loop(lane, now);
   for (std::size_t pass = 0; pass < kMaxStartsPerPass; ++pass) {
     const mono_ns intended = lane.instant(lane.next_arrival, plan_.start_ns);
-    if (intended > now || intended >= plan_.stop_ns) return;
+    if (intended > now || intended >= stop_ns()) return;
     if (now - intended >= target_.timeout_ns) {
       // It waited for a connection longer than a request may take: a timeout, never sent.
       record_unsent(lane, intended, now);
@@ -116,7 +120,7 @@ void LoadThread::feed(Lane& lane, mono_ns now) {
 }
 
 void LoadThread::feed_closed_loop(Lane& lane, mono_ns now) {
-  for (std::size_t pass = 0; pass < kMaxStartsPerPass && lane.idle_count > 0 && now < plan_.stop_ns; ++pass) {
+  for (std::size_t pass = 0; pass < kMaxStartsPerPass && lane.idle_count > 0 && now < stop_ns(); ++pass) {
     begin(lane, now, now);
   }
 }
@@ -176,11 +180,11 @@ void LoadThread::store(const RequestRecord& record) {
 }
 
 bool LoadThread::lane_pending(const Lane& lane) const {
-  return !lane.spec.closed_loop && lane.instant(lane.next_arrival, plan_.start_ns) < plan_.stop_ns;
+  return !lane.spec.closed_loop && lane.instant(lane.next_arrival, plan_.start_ns) < stop_ns();
 }
 
 bool LoadThread::done(mono_ns now) const {
-  if (now < plan_.stop_ns) return false;
+  if (now < stop_ns()) return false;
   for (const Lane& lane : lanes_) {
     if (lane_pending(lane)) return false;
   }
@@ -188,7 +192,7 @@ bool LoadThread::done(mono_ns now) const {
 }
 
 mono_ns LoadThread::next_wake(mono_ns now) const {
-  mono_ns wake = now < plan_.start_ns ? plan_.start_ns : now < plan_.stop_ns ? plan_.stop_ns : kNever;
+  mono_ns wake = now < plan_.start_ns ? plan_.start_ns : now < stop_ns() ? stop_ns() : kNever;
   for (const Lane& lane : lanes_) {
     if (!lane_pending(lane)) continue;
     const mono_ns arrival = lane.instant(lane.next_arrival, plan_.start_ns);

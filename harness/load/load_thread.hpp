@@ -44,6 +44,9 @@ class LoadThread {
 
   void run();
   void request_stop();  // any thread
+  // Moves the end of the schedule (any thread), while both the old and the new end lie ahead: a
+  // thread checks it before every send, and one past its end may have finished.
+  void set_stop_ns(mono_ns stop_ns);
   void drain_into(std::vector<RequestRecord>& out);
   void append_all(std::vector<RequestRecord>& out) const;
   void add_to(LoadCounters& total) const;
@@ -81,6 +84,8 @@ class LoadThread {
   UniqueFd epoll_;
   UniqueFd stop_event_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<mono_ns> stop_ns_;
+  mono_ns stop_ns() const { return stop_ns_.load(std::memory_order_relaxed); }
   std::vector<Lane> lanes_;
   std::vector<Connection> slots_;
   std::vector<std::uint32_t> slot_lane_;

@@ -45,18 +45,34 @@ struct RequestRecord {
   int status = 0;                // HTTP status, 0 if none
   RequestError error = RequestError::ok;
   int sys_errno = 0;
-  pid_t worker_pid = 0;          // from the X-Worker-Pid header, 0 if absent
+  // The process that served it: the X-Worker-Pid header's when the target sends one, else the
+  // process that held the server side of its connection (the kernel's sock_diag and /proc fd
+  // tables, learned by the run in batches); 0 when neither told.
+  pid_t worker_pid = 0;
   bool probe = false;            // sent by the readiness prober, not the load
 };
 
-// A worker (a direct child of the primary) as the observer saw it.
+// A worker (a direct child of the primary that serves the port, docs/design.md section 5) as the
+// observer saw it.
 struct WorkerLifetime {
   pid_t pid = 0;
   mono_ns fork_ns = 0;                 // when it appeared
-  std::optional<mono_ns> ready_ns;     // white-box: refcluster's ready event; black-box: first served request
+  // The earliest of refcluster's ready event, the end of the first request it served and the
+  // observer's first look that found it waiting on the listening socket (or holding a connection).
+  std::optional<mono_ns> ready_ns;
   std::optional<mono_ns> exit_ns;      // when it exited
   int exit_signal = 0;                 // 0 if it exited normally or is still alive
   int exit_status = -1;
+};
+
+// A direct child of the primary that is not a worker: it never held the port's listening socket
+// nor a connection accepted on it once it could be told apart (or never matched workers_match).
+// Listed in the report, never counted as a worker nor chosen as a fault's victim.
+struct HelperProcess {
+  pid_t pid = 0;
+  mono_ns fork_ns = 0;
+  std::optional<mono_ns> exit_ns;
+  std::string command;                 // its command line, as last read (empty: never read)
 };
 
 enum class FaultKind {
@@ -117,6 +133,12 @@ struct TargetInfo {
   int workers = 0;                    // N
   bool white_box = false;             // refcluster events were read
   std::string observer_source;        // "netlink" or "proc"
+  std::string workers_rule;           // how workers were told from helpers, as the run printed it
+  bool kernel_attribution = false;    // serving pids could be learned from the kernel (sock_diag)
+  // When N workers were first seen ready together (the target's warm-up ended), and when the
+  // service window starts: the later of that and the load's start + warmup_s. Empty when not reached.
+  std::optional<mono_ns> ready_ns;
+  std::optional<mono_ns> service_start_ns;
 };
 
 // How one wire-fuzz input's connection ended.
@@ -151,12 +173,17 @@ struct WireInputRecord {
 
 struct History {
   TargetInfo target;
-  std::vector<WorkerLifetime> workers;   // every direct child of the primary ever seen, by fork time
+  std::vector<WorkerLifetime> workers;   // every worker ever seen, by fork time
+  std::vector<HelperProcess> helpers;    // the primary's other children, by fork time
   RequestLog requests;                   // by id (memory or streamed to the report directory)
   std::vector<FaultRecord> faults;       // in order
   std::vector<Event> events;             // refcluster's own events (white-box), empty otherwise
   StopRecord stop;
+  // The origin of the load's schedule: the faults' at_s and the load's duration count from here. It
+  // is load_begin_ns, moved later when the target took longer than warmup_s to become ready (so
+  // that every fault still comes warmup_s or more after N workers were ready).
   mono_ns load_start_ns = 0;
+  mono_ns load_begin_ns = 0;   // when the load began sending: N workers were live (0: not recorded)
   mono_ns load_end_ns = 0;
   mono_ns run_end_ns = 0;
   std::uint64_t seed = 0;

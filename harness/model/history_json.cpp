@@ -96,7 +96,9 @@ json to_json(const TargetInfo& t) {
   return {{"command", t.command},   {"primary_pid", t.primary_pid},     {"launch_ns", t.launch_ns},
           {"listening_ns", opt(t.listening_ns)}, {"primary_start_ns", opt(t.primary_start_ns)},
           {"port", t.port},         {"workers", t.workers},             {"white_box", t.white_box},
-          {"observer_source", t.observer_source}};
+          {"observer_source", t.observer_source}, {"workers_rule", t.workers_rule},
+          {"kernel_attribution", t.kernel_attribution}, {"ready_ns", opt(t.ready_ns)},
+          {"service_start_ns", opt(t.service_start_ns)}};
 }
 
 TargetInfo target_from(const json& j) {
@@ -110,7 +112,24 @@ TargetInfo target_from(const json& j) {
   get(j, "workers", t.workers);
   get(j, "white_box", t.white_box);
   get(j, "observer_source", t.observer_source);
+  get(j, "workers_rule", t.workers_rule);
+  get(j, "kernel_attribution", t.kernel_attribution);
+  get_opt(j, "ready_ns", t.ready_ns);
+  get_opt(j, "service_start_ns", t.service_start_ns);
   return t;
+}
+
+json to_json(const HelperProcess& p) {
+  return {{"pid", p.pid}, {"fork_ns", p.fork_ns}, {"exit_ns", opt(p.exit_ns)}, {"command", p.command}};
+}
+
+HelperProcess helper_from(const json& j) {
+  HelperProcess p;
+  get(j, "pid", p.pid);
+  get(j, "fork_ns", p.fork_ns);
+  get_opt(j, "exit_ns", p.exit_ns);
+  get(j, "command", p.command);
+  return p;
 }
 
 json to_json(const StopRecord& s) {
@@ -147,14 +166,15 @@ std::vector<T> list_from(const json& j, const char* key, F parse) {
 }  // namespace
 
 nlohmann::json history_to_json(const History& h, RequestsInJson requests) {
-  json workers = json::array(), faults = json::array(), events = json::array();
+  json workers = json::array(), helpers = json::array(), faults = json::array(), events = json::array();
   for (const auto& w : h.workers) workers.push_back(to_json(w));
+  for (const auto& p : h.helpers) helpers.push_back(to_json(p));
   for (const auto& f : h.faults) faults.push_back(to_json(f));
   // The events keep refcluster's own line format (common/event.hpp): one writer for both.
   for (const auto& e : h.events) events.push_back(json::parse(to_json_line(e)));
-  json out = {{"target", to_json(h.target)}, {"workers", workers}, {"faults", faults},
+  json out = {{"target", to_json(h.target)}, {"workers", workers}, {"helpers", helpers}, {"faults", faults},
               {"events", events},            {"stop", to_json(h.stop)},
-              {"load_start_ns", h.load_start_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
+              {"load_start_ns", h.load_start_ns}, {"load_begin_ns", h.load_begin_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
               {"seed", h.seed}};
   if (requests == RequestsInJson::listed) {
     json listed = json::array();
@@ -173,6 +193,7 @@ History history_from_json(const nlohmann::json& j) {
   if (const auto it = j.find("target"); it != j.end()) h.target = target_from(*it);
   if (const auto it = j.find("stop"); it != j.end()) h.stop = stop_from(*it);
   h.workers = list_from<WorkerLifetime>(j, "workers", worker_from);
+  h.helpers = list_from<HelperProcess>(j, "helpers", helper_from);
   for (const auto& r : list_from<RequestRecord>(j, "requests", request_from)) h.requests.push_back(r);
   h.faults = list_from<FaultRecord>(j, "faults", fault_from);
   h.events = list_from<Event>(j, "events", [](const json& e) {
@@ -182,6 +203,7 @@ History history_from_json(const nlohmann::json& j) {
     return *event;
   });
   get(j, "load_start_ns", h.load_start_ns);
+  get(j, "load_begin_ns", h.load_begin_ns);
   get(j, "load_end_ns", h.load_end_ns);
   get(j, "run_end_ns", h.run_end_ns);
   get(j, "seed", h.seed);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -29,6 +30,17 @@ std::optional<int> read_workers(const Reader& r, const YAML::Node& n) {
   if (!n.IsScalar() || !YAML::convert<int>::decode(n, v)) r.fail(n, "workers", "expected an integer or 'auto'");
   if (v < 1 || v > kMaxWorkers) r.fail(n, "workers", "must be between 1 and " + std::to_string(kMaxWorkers) + ", or 'auto'");
   return v;
+}
+
+std::string read_workers_match(const Reader& r, const YAML::Node& n) {
+  std::string pattern = r.text(n, "workers_match");
+  if (pattern.empty()) r.fail(n, "workers_match", "must not be empty (omit it to find workers by the listening socket)");
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    r.fail(n, "workers_match", std::string("not a regular expression: ") + e.what());
+  }
+  return pattern;
 }
 
 std::uint64_t read_seed(const Reader& r, const YAML::Node& n) {
@@ -267,7 +279,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
   r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
                           "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "orphan_grace_s", "seed", "walkthrough", "load",
-                          "faults", "properties", "max_forks_per_s", "thresholds"});
+                          "faults", "properties", "max_forks_per_s", "thresholds", "workers_match"});
   Scenario s;
   s.source_path = std::string(file_name);
   s.name = stem(file_name);
@@ -275,6 +287,7 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (auto n = root["description"]) s.description = r.text(n, "description");
   if (auto n = root["target"]) s.target = n.IsNull() ? "" : r.text(n, "target");
   if (auto n = root["workers"]) s.workers = read_workers(r, n);
+  if (auto n = root["workers_match"]) s.workers_match = read_workers_match(r, n);
   if (auto n = root["port"]) s.port = r.integer_in(n, "port", 0, 65535);
   if (auto n = root["seed"]) s.seed = read_seed(r, n);
   if (auto n = root["walkthrough"]) s.walkthrough = r.boolean(n, "walkthrough");

@@ -82,6 +82,9 @@ struct Scenario {
   std::string source_path;          // the file it came from
   std::string target;               // command template with {port} {workers}; empty: refcluster
   std::optional<int> workers;       // empty: auto (CPU count)
+  // Which children of the primary are workers: empty, those holding the port's listening socket (or
+  // a connection accepted on it); else those whose command line matches this ECMAScript regex.
+  std::string workers_match;
   int port = 8000;
   double warmup_s = 1.0;            // load before the first fault may fire
   double duration_s = 5.0;          // load duration, warm-up included

@@ -1,12 +1,17 @@
 #include "harness/observe/observer.hpp"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "harness/observe/proc_connector.hpp"
 #include "harness/proc/proc_scan.hpp"
+#include "harness/proc/socket_owners.hpp"
+
+#include <algorithm>
+#include <regex>
 
 namespace forkcheck::harness {
 namespace {
@@ -22,9 +27,43 @@ std::vector<ScannedChild> scan_children(pid_t primary) {
   return out;
 }
 
+// The rule the options ask for, and the line the run prints about it. Without sock_diag no child
+// can be seen holding the port: every child is then a worker, as the run says at start.
+WorkerRule choose_rule(const ObserverOptions& o, std::string& text) {
+  const std::string port = std::to_string(o.port);
+  if (!o.workers_match.empty()) {
+    text = "children whose command line matches '" + o.workers_match + "' (--workers-match)";
+    return WorkerRule::command_matches;
+  }
+  if (o.port == 0) {
+    text = "every child of the primary (no port given)";
+    return WorkerRule::every_child;
+  }
+  if (!tcp_entries(tcp_state_bit(TcpState::listen))) {
+    text = "every child of the primary (the kernel's socket tables, sock_diag, cannot be read here, so children "
+           "holding port " + port + " cannot be told apart)";
+    return WorkerRule::every_child;
+  }
+  text = "children holding the listening socket of port " + port + " (or a connection accepted on it)";
+  return WorkerRule::serves_port;
+}
+
 }  // namespace
 
+std::string workers_match_error(const std::string& pattern) {
+  if (pattern.empty()) return "--workers-match must not be empty";
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return "--workers-match '" + pattern + "' is not a regular expression: " + e.what();
+  }
+  return {};
+}
+
 Observer::Observer(ObserverOptions options) : options_(options) {
+  const WorkerRule rule = choose_rule(options_, rule_text_);
+  book_.set_rule(rule);
+  looker_ = std::make_unique<ChildLooker>(rule, options_.port, options_.workers_match);
   std::string why = "forced by the caller";
   if (!options_.force_proc) {
     if (auto pc = ProcConnector::open(&why)) connector_ = std::make_unique<ProcConnector>(std::move(*pc));
@@ -80,6 +119,21 @@ std::vector<WorkerLifetime> Observer::workers() const {
   return book_.workers();
 }
 
+WorkerRule Observer::rule() const {
+  std::lock_guard lock(mutex_);
+  return book_.rule();
+}
+
+std::vector<HelperProcess> Observer::helpers() const {
+  std::lock_guard lock(mutex_);
+  return book_.helpers();
+}
+
+std::vector<pid_t> Observer::live_children() const {
+  std::lock_guard lock(mutex_);
+  return book_.live_children();
+}
+
 int Observer::live_count() const {
   std::lock_guard lock(mutex_);
   return book_.live_count();
@@ -111,27 +165,66 @@ void Observer::scan_once(mono_ns t) {
   if (changed) notify_changed();
 }
 
+// The children due for a look are read outside the lock (each look is a few /proc reads), then the
+// findings are applied at once; a child that exited meanwhile is settled by its exit.
+void Observer::look_at_due_children() {
+  std::vector<pid_t> due;
+  {
+    std::lock_guard lock(mutex_);
+    due = book_.due_looks(monotonic_ns());
+  }
+  if (due.empty()) return;
+  looker_->begin_sweep();
+  std::vector<std::pair<pid_t, std::pair<ChildLook, mono_ns>>> looks;
+  for (pid_t pid : due) {
+    ChildLook look = looker_->look(pid);
+    looks.emplace_back(pid, std::make_pair(std::move(look), monotonic_ns()));
+  }
+  std::lock_guard lock(mutex_);
+  bool changed = false;
+  for (const auto& [pid, found] : looks) changed |= book_.apply_look(pid, found.first, found.second);
+  if (changed) notify_changed();
+}
+
 void Observer::run_netlink() {
   std::vector<ProcEvent> events;
   while (!stop_) {
     pollfd fds[2] = {{connector_->fd(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) continue;
-    if (stop_ || fds[1].revents) break;
-    events.clear();
-    const auto result = connector_->read_events(events);
-    std::lock_guard lock(mutex_);
-    bool changed = false;
-    for (const ProcEvent& e : events) changed |= book_.apply(e);
-    if (changed) notify_changed();
-    if (result == ProcConnector::ReadResult::overrun) {
-      // Events were lost: what /proc shows now is the truth, stamped with now (not exact).
-      ++overruns_;
-      scan_once(monotonic_ns());
-    } else if (result == ProcConnector::ReadResult::error) {
-      source_ = "proc";
-      fallback_reason_ = "the proc connector socket failed during the run";
-      break;
+    std::optional<mono_ns> next_look;
+    {
+      std::lock_guard lock(mutex_);
+      next_look = book_.next_look_ns();
     }
+    // Wait for events, or until a child is due for a look.
+    timespec wait{};
+    timespec* timeout = nullptr;
+    if (next_look) {
+      const mono_ns left = std::max<mono_ns>(0, *next_look - monotonic_ns());
+      wait = timespec{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
+      timeout = &wait;
+    }
+    if (::ppoll(fds, 2, timeout, nullptr) < 0) continue;
+    if (stop_ || fds[1].revents) break;
+    bool failed = false;
+    if (fds[0].revents) {
+      events.clear();
+      const auto result = connector_->read_events(events);
+      std::lock_guard lock(mutex_);
+      bool changed = false;
+      for (const ProcEvent& e : events) changed |= book_.apply(e);
+      if (changed) notify_changed();
+      if (result == ProcConnector::ReadResult::overrun) {
+        // Events were lost: what /proc shows now is the truth, stamped with now (not exact).
+        ++overruns_;
+        scan_once(monotonic_ns());
+      } else if (result == ProcConnector::ReadResult::error) {
+        source_ = "proc";
+        fallback_reason_ = "the proc connector socket failed during the run";
+        failed = true;
+      }
+    }
+    if (failed) break;
+    look_at_due_children();
   }
   if (!stop_) run_proc();
 }
@@ -144,6 +237,7 @@ void Observer::run_proc() {
       std::lock_guard lock(mutex_);
       scan_once(monotonic_ns());
     }
+    look_at_due_children();
     // A sampling period, not a synchronisation: absolute deadlines keep the rate steady.
     next += period;
     if (const mono_ns now = monotonic_ns(); next < now) next = now + period;

@@ -50,15 +50,15 @@ bool WorkerBook::apply(const ProcEvent& e) {
 // before it becomes the primary's final program: children that were born AND died before its last
 // exec are the wrapper's, not workers. A child still alive at the exec is kept: it is the tree's.
 bool WorkerBook::on_primary_exec(mono_ns t) {
-  const auto before = workers_.size();
-  std::vector<WorkerLifetime> kept;
-  for (const WorkerLifetime& w : workers_)
-    if (!(w.fork_ns < t && w.exit_ns && *w.exit_ns <= t)) kept.push_back(w);
+  const auto before = children_.size();
+  std::vector<Child> kept;
+  for (const Child& c : children_)
+    if (!(c.life.fork_ns < t && c.life.exit_ns && *c.life.exit_ns <= t)) kept.push_back(c);
   if (kept.size() == before) return false;
-  workers_ = std::move(kept);
+  children_ = std::move(kept);
   live_.clear();
-  for (std::size_t i = 0; i < workers_.size(); ++i)
-    if (!workers_[i].exit_ns) live_[workers_[i].pid] = i;
+  for (std::size_t i = 0; i < children_.size(); ++i)
+    if (!children_[i].life.exit_ns) live_[children_[i].life.pid] = i;
   approx_exit_.clear();
   return true;
 }
@@ -66,20 +66,23 @@ bool WorkerBook::on_primary_exec(mono_ns t) {
 bool WorkerBook::on_fork(pid_t pid, mono_ns t) {
   if (const auto it = live_.find(pid); it != live_.end()) {
     // Already recorded by a scan after an overrun: the kernel's instant is the exact one.
-    WorkerLifetime& w = workers_[it->second];
+    WorkerLifetime& w = children_[it->second].life;
     if (t >= w.fork_ns) return false;
     w.fork_ns = t;
     return true;
   }
   approx_exit_.erase(pid);
-  WorkerLifetime w;
-  w.pid = pid;
-  w.fork_ns = t;
-  // Keep workers_ ordered by fork time: events are ordered per CPU, not globally.
-  auto pos = std::upper_bound(workers_.begin(), workers_.end(), t,
-                              [](mono_ns v, const WorkerLifetime& x) { return v < x.fork_ns; });
-  const auto index = static_cast<std::size_t>(pos - workers_.begin());
-  workers_.insert(pos, w);
+  Child c;
+  c.life.pid = pid;
+  c.life.fork_ns = t;
+  // Without a port to judge by, every child is a worker from its fork; otherwise it is looked at at once.
+  c.worker = c.looked = c.settled = rule_ == WorkerRule::every_child;
+  c.next_look_ns = t;
+  // Keep children_ ordered by fork time: events are ordered per CPU, not globally.
+  auto pos = std::upper_bound(children_.begin(), children_.end(), t,
+                              [](mono_ns v, const Child& x) { return v < x.life.fork_ns; });
+  const auto index = static_cast<std::size_t>(pos - children_.begin());
+  children_.insert(pos, std::move(c));
   for (auto& [p, i] : live_) if (i >= index) ++i;
   for (auto& [p, i] : approx_exit_) if (i >= index) ++i;
   live_[pid] = index;
@@ -88,17 +91,75 @@ bool WorkerBook::on_fork(pid_t pid, mono_ns t) {
 
 bool WorkerBook::on_exit(pid_t pid, mono_ns t, int wait_status, bool exact) {
   if (const auto it = live_.find(pid); it != live_.end()) {
-    set_exit_fields(workers_[it->second], t, wait_status);
+    Child& c = children_[it->second];
+    set_exit_fields(c.life, t, wait_status);
+    // Gone before any look: counted as a worker (a crash-looping worker's life can be that short).
+    if (!c.looked) c.worker = c.looked = true;
     if (!exact) approx_exit_[pid] = it->second;
     live_.erase(it);
     return true;
   }
   if (const auto it = approx_exit_.find(pid); exact && it != approx_exit_.end()) {
-    set_exit_fields(workers_[it->second], t, wait_status);
+    set_exit_fields(children_[it->second].life, t, wait_status);
     approx_exit_.erase(it);
     return true;
   }
   return false;
+}
+
+void WorkerBook::schedule_next_look(Child& c, mono_ns t, mono_ns max_gap) {
+  const mono_ns gap = c.misses >= 20 ? max_gap : std::min(max_gap, kFirstLookGap << c.misses);
+  c.next_look_ns = t + gap;
+  ++c.misses;
+}
+
+std::vector<pid_t> WorkerBook::due_looks(mono_ns now) const {
+  std::vector<pid_t> out;
+  for (const auto& [pid, index] : live_) {
+    const Child& c = children_[index];
+    if (!c.settled && c.next_look_ns <= now) out.push_back(pid);
+  }
+  return out;
+}
+
+std::optional<mono_ns> WorkerBook::next_look_ns() const {
+  std::optional<mono_ns> next;
+  for (const auto& [pid, index] : live_) {
+    const Child& c = children_[index];
+    if (!c.settled) next = std::min(next.value_or(c.next_look_ns), c.next_look_ns);
+  }
+  return next;
+}
+
+bool WorkerBook::apply_look(pid_t pid, const ChildLook& look, mono_ns t) {
+  const auto it = live_.find(pid);
+  if (it == live_.end()) return false;  // exited since the look was planned: its exit settled it
+  Child& c = children_[it->second];
+  if (!look.command.empty()) c.command = look.command;
+  if (c.settled) return false;
+  const bool was_worker = c.worker;
+  if (look.gone) {
+    // Nothing to see (a zombie): what the earlier looks said stands; never looked at, a worker.
+    if (!c.looked) c.worker = true;
+    c.looked = c.settled = true;
+    return c.worker != was_worker;
+  }
+  c.looked = true;
+  if (look.qualifies) {
+    c.worker = true;
+    if (look.ready) {
+      if (!c.life.ready_ns) c.life.ready_ns = t;
+      c.settled = true;
+      return true;
+    }
+    if (!was_worker) c.misses = 0;
+    schedule_next_look(c, t, kMaxWorkerLookGap);
+  } else {
+    c.worker = false;  // it let go of what made it look like a worker before it was ever ready
+    if (was_worker) c.misses = 0;
+    schedule_next_look(c, t, kMaxOtherLookGap);
+  }
+  return c.worker != was_worker;
 }
 
 bool WorkerBook::reconcile(const std::vector<ScannedChild>& children, mono_ns t) {
@@ -138,13 +199,39 @@ bool WorkerBook::primary_gone(mono_ns t, int wait_status) {
   return true;
 }
 
-std::vector<pid_t> WorkerBook::live_workers() const {
+std::vector<WorkerLifetime> WorkerBook::workers() const {
+  std::vector<WorkerLifetime> out;
+  for (const Child& c : children_)
+    if (c.worker) out.push_back(c.life);
+  return out;
+}
+
+std::vector<HelperProcess> WorkerBook::helpers() const {
+  std::vector<HelperProcess> out;
+  for (const Child& c : children_)
+    if (!c.worker) out.push_back(HelperProcess{c.life.pid, c.life.fork_ns, c.life.exit_ns, c.command});
+  return out;
+}
+
+std::vector<pid_t> WorkerBook::live_children() const {
   std::vector<std::pair<std::size_t, pid_t>> by_index;
   for (const auto& [pid, index] : live_) by_index.emplace_back(index, pid);
   std::sort(by_index.begin(), by_index.end());
   std::vector<pid_t> out;
   for (const auto& [index, pid] : by_index) out.push_back(pid);
   return out;
+}
+
+std::vector<pid_t> WorkerBook::live_workers() const {
+  std::vector<pid_t> out;
+  for (pid_t pid : live_children())
+    if (children_[live_.at(pid)].worker) out.push_back(pid);
+  return out;
+}
+
+int WorkerBook::live_count() const {
+  return static_cast<int>(std::count_if(live_.begin(), live_.end(),
+                                        [this](const auto& entry) { return children_[entry.second].worker; }));
 }
 
 }  // namespace forkcheck::harness

@@ -20,7 +20,10 @@ void merge_events_and_readiness(History& h, const std::map<pid_t, mono_ns>& serv
   }
   for (WorkerLifetime& w : h.workers) {
     if (const auto it = forked.find(w.pid); it != forked.end()) w.fork_ns = std::min(w.fork_ns, it->second);
-    if (const auto it = ready.find(w.pid); it != ready.end() && it->second >= w.fork_ns) w.ready_ns = it->second;
+    // The observer's own instant (a look found it waiting on the listening socket) may be earlier.
+    if (const auto it = ready.find(w.pid); it != ready.end() && it->second >= w.fork_ns)
+      w.ready_ns = std::min(w.ready_ns.value_or(it->second), it->second);
+    if (w.ready_ns && *w.ready_ns < w.fork_ns) w.ready_ns.reset();
   }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The one place that turns what a run recorded into the History's WorkerLifetimes: the observer's
-// forks and exits, refcluster's own events (white-box) and the first request each worker served
-// (black-box readiness). The faults' death instants are refined from the same lifetimes. Pure: the
+// forks, exits and looks, refcluster's own events (white-box) and the first request each worker
+// served (its pid from X-Worker-Pid or from the kernel: observe/connection_owners). The faults' death instants are refined from the same lifetimes. Pure: the
 // run calls it on each snapshot, the tests on hand-made records.
 #include <sys/types.h>
 
@@ -15,7 +15,8 @@ namespace forkcheck::harness {
 // Sets h.workers from `observed`, then:
 //  - fork_ns: the earlier of the observer's instant and the primary's fork event (stamped as fork()
 //    returns: exact where /proc sampling is not);
-//  - ready_ns: the earliest of the worker's ready event and the end of the first request it served
+//  - ready_ns: the earliest of the observer's (a look found it waiting on the listening socket or
+//    holding a connection), the worker's ready event and the end of the first request it served
 //    (`served_at`), never before its fork;
 //  - target.primary_start_ns from the primary_start event;
 //  - each kill's death_seen_ns: the observer's exit instant of its last victim when that is earlier

@@ -87,11 +87,11 @@ std::vector<TcpEntry> parse_proc_net_tcp(std::string_view text) {
   return out;
 }
 
-std::vector<std::uint64_t> socket_inodes_of(pid_t pid) {
-  std::vector<std::uint64_t> out;
+std::optional<std::vector<FdSocket>> socket_fds_of(pid_t pid) {
   const std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
   DIR* d = ::opendir(dir.c_str());
-  if (!d) return out;
+  if (!d) return std::nullopt;
+  std::vector<FdSocket> out;
   while (const dirent* e = ::readdir(d)) {
     if (e->d_name[0] == '.') continue;
     char target[64];
@@ -100,10 +100,19 @@ std::vector<std::uint64_t> socket_inodes_of(pid_t pid) {
     const std::string_view link(target, static_cast<size_t>(n));
     constexpr std::string_view prefix = "socket:[";
     if (!link.starts_with(prefix) || link.back() != ']') continue;
-    std::uint64_t inode = 0;
-    if (parse_int(link.substr(prefix.size(), link.size() - prefix.size() - 1), inode, 10)) out.push_back(inode);
+    FdSocket s;
+    if (parse_int(link.substr(prefix.size(), link.size() - prefix.size() - 1), s.inode, 10) &&
+        parse_int(std::string_view(e->d_name), s.fd, 10))
+      out.push_back(s);
   }
   ::closedir(d);
+  return out;
+}
+
+std::vector<std::uint64_t> socket_inodes_of(pid_t pid) {
+  std::vector<std::uint64_t> out;
+  if (const auto fds = socket_fds_of(pid))
+    for (const FdSocket& s : *fds) out.push_back(s.inode);
   return out;
 }
 
@@ -173,16 +182,19 @@ std::vector<TcpEntry> proc_tables_of(pid_t pid) {
 
 }  // namespace
 
-std::optional<std::vector<TcpEntry>> established_tcp_entries() {
+std::optional<std::vector<TcpEntry>> tcp_entries(std::uint32_t state_mask) {
   UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
   if (!fd) return std::nullopt;
   const timeval timeout{1, 0};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   std::vector<TcpEntry> out;
-  const std::uint32_t states = 1U << static_cast<int>(TcpState::established);
   for (int family : {AF_INET, AF_INET6})
-    if (!dump_tcp(fd.get(), family, states, out)) return std::nullopt;
+    if (!dump_tcp(fd.get(), family, state_mask, out)) return std::nullopt;
   return out;
+}
+
+std::optional<std::vector<TcpEntry>> established_tcp_entries() {
+  return tcp_entries(tcp_state_bit(TcpState::established));
 }
 
 std::vector<std::uint16_t> client_ports_of(const std::vector<pid_t>& pids, std::uint16_t server_port) {

@@ -16,7 +16,10 @@
 
 namespace forkcheck::harness {
 
-enum class TcpState : int { established = 1, listen = 10 };  // the codes this module uses
+enum class TcpState : int { established = 1, close_wait = 8, listen = 10 };  // the codes this module uses
+
+// A bit of a sock_diag state mask.
+constexpr std::uint32_t tcp_state_bit(TcpState s) { return 1U << static_cast<int>(s); }
 
 struct TcpEntry {
   std::uint16_t local_port = 0;
@@ -33,8 +36,19 @@ std::vector<TcpEntry> parse_proc_net_tcp(std::string_view text);
 // Inodes of the sockets in /proc/<pid>/fd (readlink gives "socket:[inode]"). Empty when gone.
 std::vector<std::uint64_t> socket_inodes_of(pid_t pid);
 
-// Every ESTABLISHED TCP socket (v4 and v6) of this process's network namespace, by sock_diag
-// netlink; empty optional when the kernel cannot answer (no sock_diag).
+// A socket descriptor of a process: its number there and the socket's inode.
+struct FdSocket {
+  int fd = -1;
+  std::uint64_t inode = 0;
+};
+// The sockets in /proc/<pid>/fd with their descriptor numbers; empty optional when the directory
+// cannot be read (the process is gone, or is not ours to look at).
+std::optional<std::vector<FdSocket>> socket_fds_of(pid_t pid);
+
+// Every TCP socket (v4 and v6) of this process's network namespace whose state is in `state_mask`
+// (tcp_state_bit), by sock_diag netlink; empty optional when the kernel cannot answer (no sock_diag).
+std::optional<std::vector<TcpEntry>> tcp_entries(std::uint32_t state_mask);
+// tcp_entries of ESTABLISHED alone.
 std::optional<std::vector<TcpEntry>> established_tcp_entries();
 
 // For established connections held by any of `pids` whose local port is `server_port`: the remote

@@ -30,6 +30,8 @@ json row_to_json(const TableRow& r, mono_ns launch_ns) {
           {"expected_workers", r.expected_workers},
           {"expected_listening", r.expected_listening},
           {"mismatch", r.mismatch()},
+          {"spread", r.spread ? json(*r.spread) : json(nullptr)},
+          {"spread_unknown", r.spread_unknown},
           {"notes", r.notes},
           {"fault_index", r.fault_index ? json(*r.fault_index) : json(nullptr)}};
 }
@@ -80,6 +82,27 @@ json recoveries_to_json(const ReportModel& m) {
   return out;
 }
 
+// Milliseconds since the launch, null when unknown.
+json ms_since_launch(const History& h, std::optional<mono_ns> t) {
+  return t && *t > 0 ? json(ns_to_ms(*t - h.target.launch_ns)) : json(nullptr);
+}
+
+// How long the target took to have N ready workers, and where the service window starts.
+json warm_up_to_json(const History& h) {
+  return {{"load_begin_ms", ms_since_launch(h, h.load_begin_ns ? std::optional<mono_ns>(h.load_begin_ns) : std::nullopt)},
+          {"ready_ms", ms_since_launch(h, h.target.ready_ns)},
+          {"service_start_ms", ms_since_launch(h, h.target.service_start_ns)},
+          {"schedule_start_ms", ms_since_launch(h, h.load_start_ns ? std::optional<mono_ns>(h.load_start_ns) : std::nullopt)}};
+}
+
+json helpers_to_json(const History& h) {
+  json out = json::array();
+  for (const HelperProcess& p : h.helpers)
+    out.push_back({{"pid", p.pid}, {"command", p.command}, {"fork_ms", ms_since_launch(h, p.fork_ns)},
+                   {"exit_ms", ms_since_launch(h, p.exit_ns)}});
+  return out;
+}
+
 // The extra request headers in the file's order (an object would sort them).
 nlohmann::json load_headers_json(const LoadSpec& l) {
   nlohmann::json out = nlohmann::json::array();
@@ -96,7 +119,8 @@ nlohmann::json scenario_to_json(const Scenario& s) {
   for (Property p : properties_to_check(s)) properties.push_back(to_string(p));
   const auto& l = s.load;
   return {{"name", s.name}, {"description", s.description}, {"source_path", s.source_path}, {"target", s.target},
-          {"workers", s.workers ? json(*s.workers) : json("auto")}, {"port", s.port}, {"warmup_s", s.warmup_s},
+          {"workers", s.workers ? json(*s.workers) : json("auto")}, {"workers_match", s.workers_match},
+          {"port", s.port}, {"warmup_s", s.warmup_s},
           {"duration_s", s.duration_s}, {"recovery_deadline_s", s.recovery_deadline_s},
           {"start_timeout_s", s.start_timeout_s}, {"stop_grace_s", s.stop_grace_s}, {"seed", s.seed},
           {"walkthrough", s.walkthrough},
@@ -129,6 +153,8 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
                  {"recoveries", recoveries_to_json(m)},
                  // Every request is in the request log beside report.json, not here.
                  {"history", history_to_json(h, RequestsInJson::counted)}};
+  report["warm_up"] = warm_up_to_json(h);
+  report["helpers"] = helpers_to_json(h);
   if (fuzzes_wire(s) || !h.wire_inputs.empty()) report["wire_fuzz"] = wire_fuzz_to_json(h);
   if (!meta.interrupted.empty()) report["interrupted"] = meta.interrupted;
   return report;

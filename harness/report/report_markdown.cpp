@@ -13,6 +13,26 @@ std::string cell(std::string_view text) { return markdown_cell(text); }
 
 std::string yes_no(const std::optional<bool>& b) { return b ? (*b ? "Yes" : "No") : "—"; }
 
+// Which children were workers and which helpers, and how long the target took to be ready.
+void write_workers_and_warmup(std::ostream& o, const History& h) {
+  if (!h.target.workers_rule.empty()) o << "- Workers: " << h.target.workers_rule << "\n";
+  if (!h.helpers.empty()) {
+    o << "- Helpers (children of the primary that are not workers; never counted, never a victim):";
+    for (const HelperProcess& p : h.helpers)
+      o << " pid " << p.pid << " `" << (p.command.empty() ? "(command line not read)" : p.command) << "`"
+        << (p.exit_ns ? " (exited at " + format_ns_as_ms(*p.exit_ns - h.target.launch_ns) + " ms)" : "") << ";";
+    o << "\n";
+  }
+  if (h.target.ready_ns)
+    o << "- Warm-up: " << h.target.workers << " workers ready at " << format_ns_as_ms(*h.target.ready_ns - h.target.launch_ns)
+      << " ms after the launch" << (h.load_begin_ns ? " (" + format_ns_as_ms(*h.target.ready_ns - h.load_begin_ns) + " ms after the load began)" : "")
+      << "; the service window starts at "
+      << format_ns_as_ms(h.target.service_start_ns.value_or(*h.target.ready_ns) - h.target.launch_ns) << " ms\n";
+  else if (h.target.service_start_ns)
+    o << "- Warm-up: readiness was not observed; the service window starts at the end of warm-up, "
+      << format_ns_as_ms(*h.target.service_start_ns - h.target.launch_ns) << " ms\n";
+}
+
 void write_header(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m, const ReportMeta& meta) {
   o << "# forkcheck report: " << s.name << "\n\n";
   if (!s.description.empty()) o << s.description << "\n\n";
@@ -25,7 +45,9 @@ void write_header(std::ostream& o, const History& h, const Scenario& s, const Re
   o << "- Target: `" << h.target.command << "` (primary pid " << h.target.primary_pid << "), N = " << h.target.workers
     << ", port " << h.target.port << "\n";
   o << "- Observation: " << (h.target.white_box ? "white-box (the target's events) and " : "black-box, ")
-    << "observer source `" << (h.target.observer_source.empty() ? "unknown" : h.target.observer_source) << "`\n\n";
+    << "observer source `" << (h.target.observer_source.empty() ? "unknown" : h.target.observer_source) << "`\n";
+  write_workers_and_warmup(o, h);
+  o << "\n";
 }
 
 void write_table(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {

@@ -19,6 +19,7 @@
 #include "harness/faults/faults_driver.hpp"
 #include "harness/target/launcher.hpp"
 #include "harness/load/load.hpp"
+#include "harness/observe/connection_owners.hpp"
 #include "harness/observe/observer.hpp"
 #include "harness/observe/worker_lifetimes.hpp"
 #include "harness/target/port_probe.hpp"
@@ -43,13 +44,17 @@ constexpr mono_ns kDeathConfirmTimeout = ms_to_ns(2000);
 // Fewer than N workers, and none forked for this long after the target listens: it will not fork
 // more (it hard-codes its count, or ignores {workers}); say so instead of judging a wrong cluster.
 constexpr mono_ns kWorkerCountSettled = ms_to_ns(2000);
+// Answers without a pid from any source after which, with neither refcluster's events nor the
+// kernel's socket tables, readiness is taken to be unobservable.
+constexpr std::size_t kAnswersBeforeNoReadiness = 16;
 
 // The whole run's mutable state. Each phase is one method, called in order by run_scenario.
 class Run {
  public:
   Run(RunSetup setup, Target target, Observer& observer)
       : setup_(std::move(setup)), target_(std::move(target)), observer_(observer),
-        events_(setup_.events_path), console_(std::cout, !setup_.options.quiet, ::isatty(STDOUT_FILENO) == 1) {}
+        events_(setup_.events_path), resolver_(static_cast<std::uint16_t>(setup_.port)),
+        console_(std::cout, !setup_.options.quiet, ::isatty(STDOUT_FILENO) == 1) {}
 
   ExitCode wait_until_serving();
   ExitCode drive_load_and_faults();
@@ -62,6 +67,12 @@ class Run {
   bool interrupted();
   ExitCode cannot_serve(const std::string& reason);
   ExitCode wait_for_workers(mono_ns deadline);
+  std::optional<ExitCode> open_service_window(mono_ns now);
+  ExitCode never_ready(mono_ns now);
+  int confirmed_ready(mono_ns now) const;
+  std::string helpers_hint() const;
+  std::vector<WorkerLifetime> current_workers() const;
+  bool readiness_observable() const;
   void collect();
   void fire_due_faults(mono_ns now);
   void fire_overdue_faults();
@@ -76,6 +87,11 @@ class Run {
   EventsTail events_;
   History history_;
   std::map<pid_t, mono_ns> served_at_;  // pid -> first request it served (black-box readiness)
+  ServingPidResolver resolver_;         // serving pids from the kernel (observe/connection_owners)
+  mono_ns start_deadline_ = 0;          // launch + start_timeout_s: listening, N live and N ready by then
+  mono_ns schedule_length_ = 0;         // the load's length from its schedule's origin (load_start_ns)
+  std::size_t answered_without_pid_ = 0;  // ok responses no source attributed (readiness_observable)
+  bool any_pid_ = false;                // some response was attributed to a process
   std::optional<FaultDriver> faults_;
   std::vector<PropertyResult> results_;
   std::unique_ptr<LoadGenerator> load_;
@@ -98,6 +114,8 @@ class Run {
     history_.target.workers = setup_.workers;
     history_.target.white_box = !setup_.events_path.empty();
     history_.target.observer_source = observer_.source();
+    history_.target.workers_rule = observer_.workers_rule();
+    history_.target.kernel_attribution = resolver_.available();
   }
 };
 
@@ -120,6 +138,7 @@ ExitCode Run::cannot_serve(const std::string& reason) {
 
 ExitCode Run::wait_until_serving() {
   const mono_ns deadline = monotonic_ns() + seconds_to_ns(setup_.scenario.start_timeout_s);
+  start_deadline_ = deadline;
   for (;;) {
     if (interrupted()) return ExitCode::interrupted;
     if (port_accepts(setup_.port, setup_.scenario.load.host)) break;
@@ -156,6 +175,7 @@ ExitCode Run::wait_for_workers(mono_ns deadline) {
       return cannot_serve("only " + std::to_string(seen) + " of " + std::to_string(setup_.workers) +
                           " workers appeared (none more within " + format_ms(ns_to_ms(now - changed_ns)) +
                           " ms)" + (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
+                          helpers_hint() +
                           ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -177,24 +197,41 @@ ExitCode Run::drive_load_and_faults() {
                                           setup_.crash_file, kDeathConfirmTimeout});
   // The load lasts the scenario's duration, and at least until the last fault's recovery
   // deadline has passed, so every fault's recovery is observed under load.
-  mono_ns length = seconds_to_ns(s.duration_s);
+  schedule_length_ = seconds_to_ns(s.duration_s);
   if (!faults_->empty())
-    length = std::max(length, faults_->last_offset_ns() + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
-  history_.load_start_ns = monotonic_ns();
-  const mono_ns end = history_.load_start_ns + length;
+    schedule_length_ = std::max(schedule_length_, faults_->last_offset_ns() + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
+  // The load starts with N live workers; its schedule (the faults' at_s, the duration) is fixed
+  // once N are ready (open_service_window), so until then it may have to run up to the start deadline.
+  history_.load_begin_ns = monotonic_ns();
+  history_.load_start_ns = history_.load_begin_ns;
+  mono_ns end = std::max(start_deadline_, history_.load_begin_ns) + schedule_length_;
   load_ = std::make_unique<LoadGenerator>(s.load, s.load.host, setup_.port, s.load.expected_body);
-  load_->start(history_.load_start_ns, end);
-  wire_fuzz_->start(history_.load_start_ns);
-  console_.line("load started " + format_ns_as_ms(history_.load_start_ns - target_.launch_ns()) +
-                " ms after the launch (fault times count from here)");
-  bool aborted = false;
+  load_->start(history_.load_begin_ns, end);
+  console_.line("load started " + format_ns_as_ms(history_.load_begin_ns - target_.launch_ns()) +
+                " ms after the launch; waiting for " + std::to_string(setup_.workers) + " ready workers");
+  bool aborted = false, window_open = false;
+  ExitCode code = ExitCode::ok;
   for (mono_ns now = monotonic_ns(); now < end; now = monotonic_ns()) {
     if (interrupted()) {
       aborted = true;
+      code = ExitCode::interrupted;
       break;
     }
     collect();
-    fire_due_faults(now);
+    if (!window_open) {
+      if (const auto failed = open_service_window(now)) {
+        aborted = true;
+        code = *failed;
+        break;
+      }
+      if (history_.target.service_start_ns) {
+        window_open = true;
+        end = history_.load_start_ns + schedule_length_;
+        load_->set_stop_ns(end);
+        wire_fuzz_->start(history_.load_start_ns);
+      }
+    }
+    if (window_open) fire_due_faults(now);
     print_new_rows();
     print_status(now);
     std::this_thread::sleep_for(std::chrono::nanoseconds(kTick));
@@ -205,7 +242,102 @@ ExitCode Run::drive_load_and_faults() {
   history_.load_end_ns = monotonic_ns();
   collect();
   if (!aborted) fire_overdue_faults();
-  return aborted ? ExitCode::interrupted : ExitCode::ok;
+  return code;
+}
+
+// The lifetimes as the run knows them now: the observer's workers with every readiness source merged.
+std::vector<WorkerLifetime> Run::current_workers() const {
+  History h;
+  h.events = history_.events;
+  assemble_worker_lifetimes(h, observer_.workers(), served_at_);
+  return std::move(h.workers);
+}
+
+// Whether any source can tell a worker is ready: refcluster's events, the kernel (the observer's
+// looks and the connections' owners), or X-Worker-Pid. Without them, "ready" cannot be seen, and
+// the properties resting on it say unknown (docs/design.md, section 5).
+bool Run::readiness_observable() const {
+  if (history_.target.white_box || resolver_.available() || any_pid_) return true;
+  return answered_without_pid_ < kAnswersBeforeNoReadiness;
+}
+
+// Warm-up is not service (docs/design.md, section 5): the window opens when N workers have been seen
+// ready, or at the end of warmup_s, whichever is later. When the target took longer than warmup_s,
+// the schedule (faults' at_s, the load's length) counts from N ready - warmup_s, so every fault
+// still falls warmup_s or more after the target was ready. Returns an exit code when the run must
+// stop: the target was not ready by the start deadline.
+std::optional<ExitCode> Run::open_service_window(mono_ns now) {
+  const mono_ns warmup = seconds_to_ns(setup_.scenario.warmup_s);
+  if (!readiness_observable()) {
+    history_.target.service_start_ns = history_.load_begin_ns + warmup;
+    console_.clear_status();
+    std::cerr << "forkcheck: readiness cannot be observed: no X-Worker-Pid header in "
+              << answered_without_pid_ << " answers and the kernel's socket tables cannot be read; the service window "
+              << "starts at the end of warm-up and the properties resting on readiness are unknown\n";
+    return std::nullopt;
+  }
+  History h;
+  h.target.workers = setup_.workers;
+  h.workers = current_workers();
+  h.run_end_ns = now;
+  if (!history_.target.ready_ns && confirmed_ready(now) >= setup_.workers) {
+    if (const auto all = first_full_ready(h, target_.launch_ns())) history_.target.ready_ns = *all;
+  }
+  if (history_.target.ready_ns) {
+    history_.load_start_ns = std::max(history_.load_begin_ns, *history_.target.ready_ns - warmup);
+    history_.target.service_start_ns = history_.load_start_ns + warmup;
+    const mono_ns after_load = *history_.target.ready_ns - history_.load_begin_ns;
+    console_.line(std::to_string(setup_.workers) + " workers ready " +
+                  format_ns_as_ms(*history_.target.ready_ns - target_.launch_ns()) + " ms after the launch (" +
+                  (after_load > 0 ? format_ns_as_ms(after_load) + " ms after the load started" : "before the load started") +
+                  "); the service window starts at " +
+                  format_ns_as_ms(*history_.target.service_start_ns - target_.launch_ns()) +
+                  " ms; fault times count from " + format_ns_as_ms(history_.load_start_ns - target_.launch_ns()) + " ms");
+    return std::nullopt;
+  }
+  if (now < start_deadline_ && !target_.primary_exited()) return std::nullopt;
+  return never_ready(now);
+}
+
+// Under the socket rule a child's first looks can still find the listening socket it inherited at
+// fork and has not closed yet (a helper that has not run): it is a worker only provisionally, and an
+// answer naming it (X-Worker-Pid) must not make it count as ready. N workers are ready once the
+// observer itself found N live workers ready (waiting on the listening socket, or holding a
+// connection); the other sources then only date it earlier.
+// The primary's children that are not workers, for an error saying too few workers were found.
+std::string Run::helpers_hint() const {
+  std::string out;
+  for (const HelperProcess& p : observer_.helpers())
+    if (!p.exit_ns) out += (out.empty() ? "" : ", ") + std::to_string(p.pid) + " '" + p.command + "'";
+  if (out.empty()) return out;
+  return "; other children of the primary (helpers): " + out +
+         " (if they are workers the kernel cannot tell, e.g. behind a router, say so with --workers-match REGEX)";
+}
+
+int Run::confirmed_ready(mono_ns now) const {
+  if (observer_.rule() != WorkerRule::serves_port) return setup_.workers;
+  int ready = 0;
+  for (const WorkerLifetime& w : observer_.workers())
+    if ((!w.exit_ns || *w.exit_ns > now) && w.ready_ns) ++ready;
+  return ready;
+}
+
+ExitCode Run::never_ready(mono_ns now) {
+  int live = 0, ready = 0, answered = 0;
+  for (const WorkerLifetime& w : current_workers()) {
+    if (w.exit_ns && *w.exit_ns <= now) continue;
+    ++live;
+    if (w.ready_ns) ++ready;
+    if (served_at_.count(w.pid)) ++answered;
+  }
+  char within[32];
+  std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
+  const std::string what = target_.primary_exited() ? "the target exited before " : "";
+  return cannot_serve(what + std::to_string(setup_.workers) + " workers were not ready within start_timeout_s " + within +
+                      " s: " + std::to_string(live) + " live, " + std::to_string(ready) + " ready, " +
+                      std::to_string(answered) + " answered a request (" + std::to_string(requests_ok_) +
+                      " requests answered in all); " + history_.target.workers_rule + helpers_hint() + ": " +
+                      history_.target.command);
 }
 
 // A fault the loop was too far behind to send while the load ran (an earlier fault's confirmation
@@ -228,9 +360,16 @@ void Run::stop_wire_fuzz() {
 }
 
 void Run::collect() {
-  const std::vector<RequestRecord> batch = load_ ? load_->drain_records() : std::vector<RequestRecord>{};
+  std::vector<RequestRecord> batch = load_ ? load_->drain_records() : std::vector<RequestRecord>{};
+  // Which process served each answered connection, from the kernel, for the records the header did not name.
+  if (std::any_of(batch.begin(), batch.end(), ConnectionPids::wants_pid)) {
+    std::vector<pid_t> candidates = observer_.live_children();
+    candidates.push_back(target_.primary_pid());
+    resolver_.resolve(batch, candidates);
+  }
   for (const RequestRecord& r : batch) {
     (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += r.probe ? 0 : 1;
+    if (r.error == RequestError::ok) (r.worker_pid ? any_pid_ = true : ++answered_without_pid_);
     note_served(served_at_, r);
   }
   history_.requests.append(batch);  // written through: a crashed run keeps what was drained
@@ -251,6 +390,7 @@ void Run::fire_due_faults(mono_ns now) {
 History Run::snapshot() const {
   History h = history_;
   assemble_worker_lifetimes(h, observer_.workers(), served_at_);
+  h.helpers = observer_.helpers();
   return h;
 }
 
@@ -258,6 +398,7 @@ void Run::print_new_rows() {
   if (setup_.options.quiet) return;
   // Rebuilding the table copies the history: do it only when something it depends on changed.
   const std::size_t signature = observer_.workers().size() * 1'000'003 + served_at_.size() * 1009 +
+                                (history_.target.ready_ns ? 17 : 0) +
                                 history_.faults.size() * 31 + history_.events.size() +
                                 (history_.requests.empty() ? 0 : 7);
   if (signature == table_signature_) return;
@@ -276,20 +417,19 @@ void Run::print_status(mono_ns now) {
   st.requests_ok = requests_ok_;
   st.requests_failed = requests_failed_;
   st.n = setup_.workers;
-  for (pid_t pid : observer_.live_workers()) {
+  for (const WorkerLifetime& w : current_workers()) {
+    if (w.exit_ns && *w.exit_ns <= now) continue;
     ++st.live;
-    const bool ready = served_at_.count(pid) > 0 ||
-                       std::any_of(history_.events.begin(), history_.events.end(),
-                                   [pid](const Event& e) { return e.kind == EventKind::ready && e.pid == pid; });
-    st.ready += ready ? 1 : 0;
+    st.ready += w.ready_ns && *w.ready_ns <= now ? 1 : 0;
   }
-  if (const auto next = faults_->next_offset_ns()) st.next_fault_s = ns_to_ms(*next) / 1e3;
+  if (const auto next = faults_->next_offset_ns(); next && history_.target.service_start_ns) st.next_fault_s = ns_to_ms(*next) / 1e3;
   console_.status(now, st);
 }
 
 void Run::stop_target() {
   std::vector<pid_t> known;
   for (const WorkerLifetime& w : observer_.workers()) known.push_back(w.pid);
+  for (const HelperProcess& p : observer_.helpers()) known.push_back(p.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
   const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
   history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
@@ -342,6 +482,14 @@ ExitCode could_not_run(const SetupFailure& f, const ReportMeta& meta, bool print
   return ExitCode::cannot_run;
 }
 
+// What the run says at start about how it learns which process served a request.
+std::string serving_pid_sources(int port) {
+  if (ServingPidResolver(static_cast<std::uint16_t>(port)).available())
+    return "X-Worker-Pid when the target sends it, else the kernel: the process holding the server side of the connection";
+  return "X-Worker-Pid only: the kernel's socket tables (sock_diag) cannot be read here; without the header, "
+         "readiness, row 7's spread and recoveries are unknown";
+}
+
 // The run's sequence: prepare, launch, wait until serving, load and faults, stop, check, report.
 ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome) {
   std::string error;
@@ -359,7 +507,9 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
     return could_not_run(failure, meta, print);
   }
   if (!become_subreaper()) std::cerr << "forkcheck: warning: cannot become a child subreaper\n";
-  Observer observer;  // before the launch, so the first forks are seen
+  // Before the launch, so the first forks are seen; it tells workers from helpers by the port (or
+  // the scenario's workers_match).
+  Observer observer(ObserverOptions{.port = static_cast<std::uint16_t>(setup->port), .workers_match = setup->scenario.workers_match});
   // The observer learns the primary's pid as soon as it exists, not after launch's settle wait: the
   // /proc fallback would otherwise stamp the first forks up to that wait late.
   auto launched = launch(setup->command, setup->report_dir + "/target.log", 50,
@@ -374,7 +524,9 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   if (!setup->options.quiet)
     std::cout << "forkcheck: " << setup->scenario.name << ": " << setup->command << " (N=" << setup->workers
               << ", port " << setup->port << ", seed " << setup->scenario.seed << ", observer "
-              << observer.source() << ")\n";
+              << observer.source() << ")\n"
+              << "forkcheck: workers: " << observer.workers_rule() << "\n"
+              << "forkcheck: serving pid: " << serving_pid_sources(setup->port) << "\n";
   Run run(std::move(*setup), std::move(target), observer);
   run.begin();
   ExitCode code = run.wait_until_serving();

@@ -15,6 +15,7 @@ struct RunOptions {
   std::optional<int> workers;
   std::optional<int> port;            // 0: a free port
   std::optional<std::uint64_t> seed;
+  std::optional<std::string> workers_match;  // overrides the scenario's workers_match
   std::optional<std::string> report_dir;
   std::string program = "forkcheck";  // argv[0], for the reproduce command
   bool quiet = false;                 // nothing on stdout but the verdicts

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "harness/library/scenario_library.hpp"
+#include "harness/observe/observer.hpp"
 #include "harness/target/port_probe.hpp"
 #include "harness/report/report_dir.hpp"
 #include "harness/target/target_command.hpp"
@@ -24,9 +25,16 @@ bool apply_overrides(const RunOptions& o, Scenario& s, std::string* error) {
   if (o.workers) s.workers = *o.workers;
   if (o.port) s.port = *o.port;
   if (o.seed) s.seed = *o.seed;
+  if (o.workers_match) s.workers_match = *o.workers_match;
   if (s.workers && *s.workers < 1) {
     *error = "--workers must be at least 1";
     return false;
+  }
+  if (o.workers_match) {
+    if (std::string why = workers_match_error(*o.workers_match); !why.empty()) {
+      *error = why;
+      return false;
+    }
   }
   return true;
 }
@@ -132,6 +140,7 @@ std::string reproduce_command(const RunSetup& setup) {
   const RunOptions& o = setup.options;
   std::string cmd = shell_word(path_from_cwd(o.program)) + " run " + shell_word(o.scenario_path);
   if (o.target) cmd += " --target " + shell_quote(*o.target);
+  if (o.workers_match) cmd += " --workers-match " + shell_quote(*o.workers_match);
   // The port policy, not the port picked: a free port (0) stays "any free port".
   const int port_policy = o.port.value_or(setup.scenario.port);
   return cmd + " --workers " + std::to_string(setup.workers) + " --port " +

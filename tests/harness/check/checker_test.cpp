@@ -502,3 +502,53 @@ TEST(LateFault, AFailureBeforeTheLateFaultStillFails) {
 
 }  // namespace
 }  // namespace forkcheck::harness
+
+namespace forkcheck::harness {
+namespace {
+
+using namespace forkcheck::harness::testing;
+
+// Warm-up is not service: a request that timed out while the workers were still starting (before the
+// window the run opened at N ready workers) is not judged; one after it is.
+TEST(ServiceWindow, StartsWhereTheRunOpenedItAtNReadyWorkers) {
+  History h = correct_cluster();
+  h.target.ready_ns = at(300);
+  h.target.service_start_ns = at(400);
+  RequestRecord& early = request_at(h, 200);
+  early.error = RequestError::timeout;
+  early.start_ns = 0;
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::pass);
+  EXPECT_EQ(only(Property::no_dropped_requests, h).verdict, Verdict::pass);
+  RequestRecord& later = request_at(h, 450);
+  later.error = RequestError::timeout;
+  EXPECT_EQ(only(Property::service_available, h).verdict, Verdict::fail);
+}
+
+// Without refcluster's events, the kernel's tables or any X-Worker-Pid, readiness cannot be seen:
+// workers_restored says unknown, never fail.
+TEST(WorkersRestored, UnknownWhenReadinessCannotBeObserved) {
+  History h = correct_cluster();
+  h.target.white_box = false;
+  h.target.kernel_attribution = false;
+  for (auto& r : h.requests.records()) r.worker_pid = 0;
+  for (auto& w : h.workers) w.ready_ns.reset();
+  const auto r = only(Property::workers_restored, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown);
+  EXPECT_NE(r.summary.find("readiness could not be observed"), std::string::npos) << r.summary;
+}
+
+// Row 7 with connections whose serving process is unknown (closed before the kernel was asked, no
+// header): when the known ones do not cover the N workers, the spread is not judged, and
+// steps_match_walkthrough says unknown instead of fail.
+TEST(StepsMatch, Row7NotJudgedWhenUnattributedConnectionsMayHideAWorker) {
+  History h = correct_cluster();
+  const pid_t second = worker_pid(1);
+  for (auto& r : h.requests.records())
+    if (r.worker_pid == second) r.worker_pid = 0;
+  const auto r = only(Property::steps_match_walkthrough, h);
+  EXPECT_EQ(r.verdict, Verdict::unknown) << all_evidence(r);
+  EXPECT_NE(r.summary.find("row 7"), std::string::npos) << r.summary;
+}
+
+}  // namespace
+}  // namespace forkcheck::harness

@@ -10,6 +10,7 @@
 #include "common/pidfd.hpp"
 #include "harness/proc/proc_scan.hpp"
 #include "tests/harness/support/io_fixture.hpp"
+#include "tests/support/spawned.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -151,6 +152,41 @@ TEST(ObserverSources, ProcInstantsTrailTheKernelsByAboutOnePeriod) {
   EXPECT_LE(*sampled[0].exit_ns, *exact[0].exit_ns + ms_to_ns(100));
   std::printf("[ measure ] exit of %d: proc - netlink = %.3f ms\n", exact[0].pid,
               ns_to_ms(*sampled[0].exit_ns - *exact[0].exit_ns));
+}
+
+// Given the port, the observer tells workers by what they hold: tiny_cluster's workers inherit the
+// listening socket and block in accept(2) on it, so each is a worker and is found ready by a look,
+// with either source.
+TEST_P(ObserverTest, FindsWorkersHoldingThePortAndSeesThemReady) {
+  const int port = forkcheck::testing::free_port();
+  ObserverOptions o = options();
+  o.port = static_cast<std::uint16_t>(port);
+  Observer observer(o);
+  EXPECT_NE(observer.workers_rule().find("listening socket"), std::string::npos) << observer.workers_rule();
+  Target target = launch_tiny("2 --listen " + std::to_string(port), "observe_port", {&observer});
+  const bool ready = observer.wait_until(
+      [](const WorkerBook& b) {
+        const auto ws = b.workers();
+        return ws.size() == 2 && std::all_of(ws.begin(), ws.end(), [](const auto& w) { return w.ready_ns.has_value(); });
+      },
+      in_ms(5000));
+  ASSERT_TRUE(ready) << observer.live_count();
+  EXPECT_TRUE(observer.helpers().empty());
+  for (const auto& w : observer.workers()) EXPECT_GE(*w.ready_ns, w.fork_ns);
+}
+
+// A child that holds nothing of the port is not a worker: with another port given, tiny_cluster's
+// children are helpers, listed with their command lines.
+TEST_P(ObserverTest, ChildrenHoldingNothingOfThePortAreHelpers) {
+  const int port = forkcheck::testing::free_port();
+  ObserverOptions o = options();
+  o.port = static_cast<std::uint16_t>(forkcheck::testing::free_port());
+  Observer observer(o);
+  Target target = launch_tiny("2 --listen " + std::to_string(port), "observe_helpers", {&observer});
+  ASSERT_TRUE(observer.wait_until([](const WorkerBook& b) { return b.helpers().size() == 2; }, in_ms(5000)));
+  EXPECT_EQ(observer.live_count(), 0);
+  EXPECT_TRUE(observer.workers().empty());
+  for (const auto& h : observer.helpers()) EXPECT_NE(h.command.find("tiny_cluster"), std::string::npos) << h.command;
 }
 
 INSTANTIATE_TEST_SUITE_P(Sources, ObserverTest, ::testing::Values(false, true),
