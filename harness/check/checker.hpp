@@ -13,6 +13,7 @@
 //  - steps_match_walkthrough is checked only for walkthrough scenarios; otherwise it is omitted.
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/exit_code.hpp"
@@ -30,6 +31,11 @@ PropertyResult check_property(Property p, const History& h, const Scenario& s);
 
 // Any fail: violated (1); else any unknown: undecided (3); else ok (0).
 ExitCode exit_code_for(const std::vector<PropertyResult>& results);
+
+// For a run whose N workers were never ready (a crash loop at start-up): every result that rests on a
+// service window (all but bounded_restarts, no_overshoot, primary_alive and no_orphans) becomes
+// unknown, its summary saying `why`; the others stand as checked.
+std::vector<PropertyResult> without_service_window(std::vector<PropertyResult> results, const std::string& why);
 
 // The index of the fault that excuses this failed request, if any: the request failed on a
 // connection a killed worker itself held when it was killed (its client port is among the fault's

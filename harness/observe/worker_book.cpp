@@ -208,8 +208,9 @@ std::vector<WorkerLifetime> WorkerBook::workers() const {
 
 std::vector<HelperProcess> WorkerBook::helpers() const {
   std::vector<HelperProcess> out;
+  // A child not looked at yet is neither: listing it as a helper would name one for a millisecond.
   for (const Child& c : children_)
-    if (!c.worker) out.push_back(HelperProcess{c.life.pid, c.life.fork_ns, c.life.exit_ns, c.command});
+    if (c.looked && !c.worker) out.push_back(HelperProcess{c.life.pid, c.life.fork_ns, c.life.exit_ns, c.command});
   return out;
 }
 

@@ -84,7 +84,7 @@ class WorkerBook {
   bool apply_look(pid_t pid, const ChildLook& look, mono_ns t);
 
   std::vector<WorkerLifetime> workers() const;   // by fork time; ready_ns: a look found it ready
-  std::vector<HelperProcess> helpers() const;    // every other child, by fork time
+  std::vector<HelperProcess> helpers() const;    // every other child looked at, by fork time
   std::vector<pid_t> live_workers() const;       // oldest first
   std::vector<pid_t> live_children() const;      // workers or not, oldest first
   int live_count() const;                        // live workers

@@ -70,6 +70,7 @@ class Run {
   std::optional<ExitCode> open_service_window(mono_ns now);
   ExitCode never_ready(mono_ns now);
   int confirmed_ready(mono_ns now) const;
+  int busiest_second_of_forks() const;
   std::string helpers_hint() const;
   std::vector<WorkerLifetime> current_workers() const;
   bool readiness_observable() const;
@@ -100,6 +101,7 @@ class Run {
   std::size_t table_signature_ = 0;
   std::size_t requests_ok_ = 0, requests_failed_ = 0;
   std::string setup_error_;   // why the target could not serve (for the error report)
+  std::string never_ready_;   // N workers were never ready, in a crash loop: judged, not "could not run"
   std::string interrupted_;   // what stopped the run early, for the partial report
 
  public:
@@ -224,6 +226,10 @@ ExitCode Run::drive_load_and_faults() {
         code = *failed;
         break;
       }
+      if (!never_ready_.empty()) {
+        aborted = true;
+        break;
+      }
       if (history_.target.service_start_ns) {
         window_open = true;
         end = history_.load_start_ns + schedule_length_;
@@ -316,10 +322,27 @@ std::string Run::helpers_hint() const {
 
 int Run::confirmed_ready(mono_ns now) const {
   if (observer_.rule() != WorkerRule::serves_port) return setup_.workers;
+  // The observer's look (waiting on the listening socket, or holding a connection) or an answer the
+  // worker gave: a child that answered serves the port, whatever its looks caught (a worker that
+  // sleeps between accept batches is seen neither waiting nor holding a connection).
   int ready = 0;
   for (const WorkerLifetime& w : observer_.workers())
-    if ((!w.exit_ns || *w.exit_ns > now) && w.ready_ns) ++ready;
+    if ((!w.exit_ns || *w.exit_ns > now) && (w.ready_ns || served_at_.count(w.pid))) ++ready;
   return ready;
+}
+
+// The busiest second of worker forks seen so far, for a target that never got N workers ready:
+// a crash loop at start-up is bounded_restarts' to judge, not a run that could not be made.
+int Run::busiest_second_of_forks() const {
+  std::vector<mono_ns> forks;
+  for (const WorkerLifetime& w : observer_.workers()) forks.push_back(w.fork_ns);
+  std::sort(forks.begin(), forks.end());
+  int most = 0;
+  for (std::size_t i = 0, j = 0; j < forks.size(); ++j) {
+    while (forks[j] - forks[i] >= seconds_to_ns(1)) ++i;
+    most = std::max(most, static_cast<int>(j - i + 1));
+  }
+  return most;
 }
 
 ExitCode Run::never_ready(mono_ns now) {
@@ -333,6 +356,17 @@ ExitCode Run::never_ready(mono_ns now) {
   char within[32];
   std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
   const std::string what = target_.primary_exited() ? "the target exited before " : "";
+  const Scenario& sc = setup_.scenario;
+  const std::vector<Property> checked = properties_to_check(sc);
+  const int forks = busiest_second_of_forks();
+  if (forks > sc.max_forks_per_s.value_or(kDefaultMaxForksPerS) &&
+      std::find(checked.begin(), checked.end(), Property::bounded_restarts) != checked.end()) {
+    never_ready_ = what + std::to_string(setup_.workers) + " workers were never ready within start_timeout_s " + within +
+                   " s, while the primary forked " + std::to_string(forks) + " workers in one second (a crash loop)";
+    console_.clear_status();
+    std::cerr << "forkcheck: " << never_ready_ << ": judging bounded_restarts and what needs no service window\n";
+    return ExitCode::ok;
+  }
   return cannot_serve(what + std::to_string(setup_.workers) + " workers were not ready within start_timeout_s " + within +
                       " s: " + std::to_string(live) + " live, " + std::to_string(ready) + " ready, " +
                       std::to_string(answered) + " answered a request (" + std::to_string(requests_ok_) +
@@ -446,6 +480,7 @@ ExitCode Run::finish(bool print) {
   if (!setup_.options.quiet)
     console_.print_final_rows(build_execution_table(h, setup_.scenario, /*run_over=*/true), setup_.scenario.walkthrough);
   results_ = check(h, setup_.scenario);
+  if (!never_ready_.empty()) results_ = without_service_window(std::move(results_), never_ready_);
   const std::vector<PropertyResult>& results = results_;
   ReportMeta meta{setup_.reproduce_command, setup_.report_dir, FORKCHECK_VERSION, interrupted_};
   std::string error;

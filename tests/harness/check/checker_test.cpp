@@ -115,10 +115,10 @@ TEST(WorkersRestored, AStopNeverSeenIsNotADeathAndNothingToJudge) {
 
 TEST(WorkersRestored, EvidenceSaysWhatReadyRestsOn) {
   History h = correct_cluster();
-  EXPECT_NE(all_evidence(only(Property::workers_restored, h)).find("ready: the worker's own ready event (white-box)"),
+  EXPECT_NE(all_evidence(only(Property::workers_restored, h)).find("ready: the earliest of the worker's own ready event (white-box)"),
             std::string::npos);
   h.target.white_box = false;
-  EXPECT_NE(all_evidence(only(Property::workers_restored, h)).find("ready: from the first request the worker answered"),
+  EXPECT_NE(all_evidence(only(Property::workers_restored, h)).find("ready: the earliest of the end of the first request it answered"),
             std::string::npos);
 }
 
