@@ -120,6 +120,21 @@ std::vector<Cell> merged_cells(const SuiteResult& merged, std::map<std::pair<std
   return out;
 }
 
+// A shard's time, targets and scenarios into the merged result: the longest shard's wall time, the
+// earliest start, a target skipped only where it was skipped on every machine.
+void add_run_facts(SuiteResult& out, const SuiteResult& s) {
+  out.wall_s = std::max(out.wall_s, s.wall_s);
+  out.started_utc = std::min(out.started_utc, s.started_utc);
+  for (const SuiteTarget& t : s.targets) {
+    auto known = std::find_if(out.targets.begin(), out.targets.end(), [&](const SuiteTarget& o) { return o.name == t.name; });
+    if (known == out.targets.end()) out.targets.push_back(t);
+    else if (t.skipped_because.empty()) known->skipped_because.clear();  // ran on some machine
+  }
+  for (const SuiteScenario& sc : s.scenarios)
+    if (std::none_of(out.scenarios.begin(), out.scenarios.end(), [&](const SuiteScenario& o) { return o.name == sc.name; }))
+      out.scenarios.push_back(sc);
+}
+
 }  // namespace
 
 std::optional<SuiteResult> merge_results(const std::vector<SuiteResult>& shards, std::optional<int> expected_shards,
@@ -149,16 +164,7 @@ std::optional<SuiteResult> merge_results(const std::vector<SuiteResult>& shards,
       *error = "shard " + shard_name(s) + " is given twice";
       return std::nullopt;
     }
-    out.wall_s = std::max(out.wall_s, s.wall_s);
-    out.started_utc = std::min(out.started_utc, s.started_utc);
-    for (const SuiteTarget& t : s.targets) {
-      auto known = std::find_if(out.targets.begin(), out.targets.end(), [&](const SuiteTarget& o) { return o.name == t.name; });
-      if (known == out.targets.end()) out.targets.push_back(t);
-      else if (t.skipped_because.empty()) known->skipped_because.clear();  // ran on some machine
-    }
-    for (const SuiteScenario& sc : s.scenarios)
-      if (std::none_of(out.scenarios.begin(), out.scenarios.end(), [&](const SuiteScenario& o) { return o.name == sc.name; }))
-        out.scenarios.push_back(sc);
+    add_run_facts(out, s);
     for (const Cell& c : s.cells)
       if (!cells.emplace(std::make_pair(c.scenario, c.target), c).second) {
         *error = "the cell " + c.scenario + " × " + c.target + " is in two shards";
