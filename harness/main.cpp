@@ -24,7 +24,8 @@ constexpr const char* kExitStatuses =
 
 constexpr const char* kSuiteExitStatuses =
     "Exit status: 0 every cell as expected; 1 an unexpected failure, pass (a stale expectation) or flaky cell;\n"
-    "2 a cell could not run or the reference failed; 3 a cell undecided; 130 interrupted (cells done so far written).";
+    "2 a cell could not run or is missing (merge), or the reference failed; 3 a cell undecided; 130 interrupted\n"
+    "(cells done so far written). suite merge: 2 also when a shard is missing (unless --allow-partial: never 0).";
 
 const std::string kWorkersHelp = "Worker count N, 1.." + std::to_string(forkcheck::harness::kMaxWorkers);
 
@@ -109,14 +110,19 @@ int main(int argc, char** argv) {
   suite_cmd->add_option("--jobs", suite.jobs, "Cell runs at once (parallel runs disturb timings)")->check(CLI::Range(1, 64))->capture_default_str();
   suite_cmd->add_option("--workers", suite.workers, kWorkersHelp + " (default: the suite's, else each scenario's)")->check(workers_range);
   suite_cmd->add_option("--seed", suite.seed, "Replace every scenario's seed (repeat k runs seed + k)")->check(CLI::NonNegativeNumber);
+  suite_cmd->add_option("--rerun-failed", suite.rerun_failed,
+                        "Rerun a failed or undecided seed up to K times; a cell that then passes is flaky, never passed")
+      ->check(CLI::Range(0, 100))->capture_default_str();
   suite_cmd->add_flag("--quiet", suite.quiet, "Print the outcome only");
-  std::vector<std::string> merge_dirs;
-  std::optional<std::string> merge_out;
-  bool merge_quiet = false;
-  auto* merge_cmd = suite_cmd->add_subcommand("merge", "Join shard report directories into one report");
-  merge_cmd->add_option("dirs", merge_dirs, "Shard report directories (each with suite.json)")->required();
-  merge_cmd->add_option("--report", merge_out, "Report directory of the merged suite");
-  merge_cmd->add_flag("--quiet", merge_quiet, "Print the outcome only");
+  forkcheck::harness::MergeOptions merge;
+  auto* merge_cmd = suite_cmd->add_subcommand("merge", "Join shard report directories into one report (every shard, or exit 2)");
+  merge_cmd->add_option("dirs", merge.dirs, "Shard report directories (each with suite.json)")->required();
+  merge_cmd->add_option("--report", merge.report_dir, "Report directory of the merged suite");
+  merge_cmd->add_option("--shards", merge.shards, "The shard count N the suite was run with: checked against the shards'")
+      ->check(CLI::Range(1, 10000));
+  merge_cmd->add_flag("--allow-partial", merge.allow_partial,
+                      "Merge an incomplete set of shards into a report marked partial (its exit status is still 1 or 2)");
+  merge_cmd->add_flag("--quiet", merge.quiet, "Print the outcome only");
 
   auto* help_cmd = app.add_subcommand("help", "Print this help");
 
@@ -141,7 +147,7 @@ int main(int argc, char** argv) {
   if (*list_cmd) return list_library_command(list_json);
   run.program = argv[0];
   if (*run_cmd) return forkcheck::to_int(forkcheck::harness::run_scenario(run));
-  if (*merge_cmd) return forkcheck::harness::merge_suites(merge_dirs, merge_out, merge_quiet);
+  if (*merge_cmd) return forkcheck::harness::merge_suites(merge);
   if (*suite_cmd) return forkcheck::harness::run_suite(suite);
   if (*explore_cmd) {
     explore.program = argv[0];

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <tuple>
 #include <variant>
 
 #include "common/clock.hpp"
@@ -17,6 +18,7 @@
 #include "harness/suite/suite_json.hpp"
 #include "harness/suite/suite_outputs.hpp"
 #include "harness/suite/suite_plan.hpp"
+#include "harness/suite/suite_rerun.hpp"
 #include "harness/suite/suite_runner.hpp"
 #include "harness/suite/suite_scenarios.hpp"
 #include "harness/suite/suite_status.hpp"
@@ -56,6 +58,7 @@ std::variant<SuiteResult, std::string> plan_suite(const SuiteOptions& o, const S
   r.suite_file = file.path;
   r.forkcheck_version = FORKCHECK_VERSION;
   r.repeat = o.repeat.value_or(file.repeat);
+  r.rerun_failed = o.rerun_failed;
   r.shard = shard.to_string();
   r.started_utc = utc_now();
   std::vector<SuiteTarget> from_flags;
@@ -68,18 +71,16 @@ std::variant<SuiteResult, std::string> plan_suite(const SuiteOptions& o, const S
   r.scenarios = std::move(*scenarios);
   if (o.seed)
     for (auto& s : r.scenarios) s.seed = *o.seed;
+  r.shard_plan = plan_shards(r.scenarios, shard);
   r.cells = plan_cells(r.scenarios, r.targets, shard);
+  // An expectation naming a scenario the suite does not run would leave its target judged without
+  // it (a typo, or a scenario excluded since). --scenario narrows the suite on purpose: not then.
+  if (o.scenarios.empty()) {
+    std::vector<std::string> names;
+    for (const auto& s : r.scenarios) names.push_back(s.name);
+    if (auto e = check_expectations(file, names)) return e->to_string();
+  }
   return r;
-}
-
-// An expectation naming a scenario the suite does not run is most likely a typo: say so (not an
-// error, since --scenario may have narrowed the suite on purpose).
-void warn_unused_expectations(const SuiteResult& r) {
-  for (const auto& t : r.targets)
-    for (const auto& e : t.expected)
-      if (std::none_of(r.scenarios.begin(), r.scenarios.end(), [&](const SuiteScenario& s) { return s.name == e.scenario; }))
-        std::cerr << "forkcheck suite: warning: target " << t.name << " expects something of scenario '" << e.scenario
-                  << "', which the suite does not run\n";
 }
 
 std::vector<CellJob> plan_jobs(const SuiteResult& r) {
@@ -94,15 +95,75 @@ std::vector<CellJob> plan_jobs(const SuiteResult& r) {
     const SuiteScenario& s = *scenario.at(r.cells[i].scenario);
     for (int k = 0; k < r.repeat; ++k)
       jobs.push_back({i, k, s.seed + static_cast<std::uint64_t>(k), s.path, t.command,
-                      "cells/" + s.name + "/" + t.name + "/run-" + std::to_string(k + 1)});
+                      "cells/" + s.name + "/" + t.name + "/run-" + std::to_string(k + 1), 0});
   }
   return jobs;
+}
+
+std::vector<CellJob> plan_rerun_jobs(const SuiteResult& r, const std::vector<RerunDue>& due) {
+  std::vector<CellJob> jobs;
+  for (const RerunDue& d : due) {
+    const Cell& c = r.cells[d.cell_index];
+    const auto s = std::find_if(r.scenarios.begin(), r.scenarios.end(), [&](const SuiteScenario& x) { return x.name == c.scenario; });
+    const auto t = std::find_if(r.targets.begin(), r.targets.end(), [&](const SuiteTarget& x) { return x.name == c.target; });
+    jobs.push_back({d.cell_index, d.repeat_index, d.seed, s->path, t->command,
+                    "cells/" + c.scenario + "/" + c.target + "/run-" + std::to_string(d.repeat_index + 1) + "-rerun-" +
+                        std::to_string(d.rerun),
+                    d.rerun});
+  }
+  return jobs;
+}
+
+void sort_runs(SuiteResult& r) {
+  // By seed, a seed's reruns after it in order: the repeat runs were started in seed order but
+  // finish in any order.
+  for (auto& c : r.cells)
+    std::sort(c.runs.begin(), c.runs.end(),
+              [](const CellRun& a, const CellRun& b) { return std::tie(a.seed, a.rerun) < std::tie(b.seed, b.rerun); });
 }
 
 std::size_t cells_to_run(const SuiteResult& r, const std::vector<CellJob>& jobs) {
   std::vector<bool> has(r.cells.size(), false);
   for (const auto& j : jobs) has[j.cell_index] = true;
   return static_cast<std::size_t>(std::count(has.begin(), has.end(), true));
+}
+
+// Every cell's --repeat runs, `jobs` at a time; then judged. False when interrupted.
+bool run_planned_cells(SuiteResult& result, const std::vector<CellJob>& jobs, const RunnerOptions& runner,
+                       SuiteConsole& console) {
+  const std::size_t total = cells_to_run(result, jobs);
+  std::size_t done = 0;
+  const bool finished = run_cell_jobs(
+      jobs, runner,
+      [&](const CellJob& job, const CellRun& run) {
+        Cell& cell = result.cells[job.cell_index];
+        cell.runs.push_back(run);
+        if (static_cast<int>(cell.runs.size()) == result.repeat) console.cell_finished(cell, ++done, total);
+      },
+      [&](const std::vector<const CellJob*>& now) { console.running(now, result.cells); });
+  sort_runs(result);
+  judge_cells(result);
+  return finished;
+}
+
+// --rerun-failed K: rounds of reruns, each round judged before the next, so that a cell whose
+// rerun passed (flaky now) is done. False when interrupted.
+bool rerun_failed_cells(SuiteResult& result, int max_reruns, const RunnerOptions& runner, SuiteConsole& console) {
+  for (int round = 1; round <= max_reruns; ++round) {
+    const std::vector<CellJob> reruns = plan_rerun_jobs(result, reruns_due(result, max_reruns));
+    if (reruns.empty()) return true;
+    const bool finished = run_cell_jobs(
+        reruns, runner,
+        [&](const CellJob& job, const CellRun& run) {
+          result.cells[job.cell_index].runs.push_back(run);
+          console.rerun_finished(result.cells[job.cell_index], run);
+        },
+        [&](const std::vector<const CellJob*>& now) { console.running(now, result.cells); });
+    sort_runs(result);
+    judge_cells(result);
+    if (!finished) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -128,30 +189,17 @@ int run_suite(const SuiteOptions& o) {
   auto planned = plan_suite(o, file, *shard);
   if (auto* e = std::get_if<std::string>(&planned)) return fail_setup(*e);
   SuiteResult result = std::move(std::get<SuiteResult>(planned));
-  if (o.scenarios.empty()) warn_unused_expectations(result);
   const auto dir = prepare_report_dir(o.report_dir, "suite-" + result.name, &error);
   if (!dir) return fail_setup(error);
 
   SuiteConsole console(stdout, o.quiet);
   for (const auto& t : result.targets)
     if (!t.skipped_because.empty()) console.line(t.name + ": skipped (" + t.skipped_because + ")");
-  const std::vector<CellJob> jobs = plan_jobs(result);
-  const std::size_t total = cells_to_run(result, jobs);
-  std::size_t done = 0;
   std::error_code ec;
   const RunnerOptions runner{fs::read_symlink("/proc/self/exe", ec).string(), *dir, o.jobs,
                              o.workers ? o.workers : file.workers};
-  const bool finished = run_cell_jobs(
-      jobs, runner,
-      [&](const CellJob& job, const CellRun& run) {
-        Cell& cell = result.cells[job.cell_index];
-        cell.runs.push_back(run);
-        if (static_cast<int>(cell.runs.size()) == result.repeat) console.cell_finished(cell, ++done, total);
-      },
-      [&](const std::vector<const CellJob*>& now) { console.running(now, result.cells); });
-  for (auto& c : result.cells)
-    std::sort(c.runs.begin(), c.runs.end(), [](const CellRun& a, const CellRun& b) { return a.seed < b.seed; });
-  judge_cells(result);
+  const bool finished = run_planned_cells(result, plan_jobs(result), runner, console) &&
+                        rerun_failed_cells(result, o.rerun_failed, runner, console);
   result.wall_s = static_cast<double>(monotonic_ns() - started) / 1e9;
   result.exit_code = finished ? suite_exit_code(result.cells) : to_int(ExitCode::interrupted);
   if (!write_suite_outputs(result, *dir, &error)) return fail_setup(error);

@@ -18,13 +18,23 @@ struct SuiteOptions {
   std::string shard;                      // "I/N"
   std::optional<std::string> report_dir;
   int jobs = 1;
+  int rerun_failed = 0;                   // --rerun-failed K: rerun a failed or undecided seed up to K times
   bool quiet = false;
 };
 
 // The suite's exit status (0, 1, 2, 3 or 130).
 int run_suite(const SuiteOptions& options);
 
-// Joins shard report directories (each with its suite.json) into one report under out.
-int merge_suites(const std::vector<std::string>& dirs, const std::optional<std::string>& out, bool quiet);
+struct MergeOptions {
+  std::vector<std::string> dirs;          // shard report directories, each with its suite.json
+  std::optional<std::string> report_dir;
+  std::optional<int> shards;              // --shards N: the shard count the caller expects
+  bool allow_partial = false;             // merge what is there, marked partial (exit 1 or 2, never 0)
+  bool quiet = false;
+};
+
+// Joins shard report directories into one report; refuses (exit 2) a set of shards that is not
+// complete unless allow_partial.
+int merge_suites(const MergeOptions& options);
 
 }  // namespace forkcheck::harness

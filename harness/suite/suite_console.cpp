@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/exit_code.hpp"
+#include "harness/suite/suite_render_text.hpp"
 #include "harness/suite/suite_status.hpp"
 
 namespace forkcheck::harness {
@@ -32,6 +33,7 @@ std::string short_status(CellStatus s) {
     case CellStatus::could_not_run: return "ERROR";
     case CellStatus::undecided: return "UNDECIDED";
     case CellStatus::skipped: return "skipped";
+    case CellStatus::missing: return "MISSING";
   }
   return "?";
 }
@@ -80,6 +82,7 @@ std::string render_suite_text(const SuiteResult& r) {
   for (const auto& t : r.targets)
     if (!t.skipped_because.empty()) o << "\n" << t.name << ": skipped, " << t.skipped_because;
   o << "\n";
+  if (const std::string partial = partial_text(r); !partial.empty()) o << "PARTIAL: " << partial << "\n";
   for (const Cell& c : r.cells)
     if (!as_expected(c.status) || c.status == CellStatus::expected_failure || c.status == CellStatus::flaky_expected)
       o << c.scenario << " × " << c.target << ": " << to_string(c.status) << ": " << c.note << "\n";
@@ -105,8 +108,7 @@ void SuiteConsole::line(const std::string& text) {
 
 void SuiteConsole::cell_finished(const Cell& cell, std::size_t done, std::size_t total) {
   if (quiet_) return;
-  double wall_s = 0;
-  for (const CellRun& r : cell.runs) wall_s += r.wall_s;
+  const double wall_s = cell_wall_s(cell);
   const std::string outcome = cell_outcome_text(cell);
   const bool good = outcome == "pass";
   std::ostringstream o;
@@ -115,6 +117,16 @@ void SuiteConsole::cell_finished(const Cell& cell, std::size_t done, std::size_t
   o << outcome;
   if (colour_) o << "\033[0m";
   o << " " << std::fixed << std::setprecision(1) << wall_s << " s";
+  line(o.str());
+}
+
+void SuiteConsole::rerun_finished(const Cell& cell, const CellRun& run) {
+  if (quiet_) return;
+  std::ostringstream o;
+  o << "[rerun " << run.rerun << "] " << cell.scenario << " × " << cell.target << " seed " << run.seed << ": "
+    << run_verdict(run);
+  if (!run.failed.empty()) o << " " << joined(run.failed);
+  o << " " << std::fixed << std::setprecision(1) << run.wall_s << " s";
   line(o.str());
 }
 

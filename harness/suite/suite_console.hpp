@@ -22,6 +22,8 @@ class SuiteConsole {
   SuiteConsole(std::FILE* out, bool quiet);
   // "[12/40] kill_all × node: fail service_available 3.1 s"
   void cell_finished(const Cell& cell, std::size_t done, std::size_t total);
+  // "[rerun 1] kill_all × node seed 7: pass 3.2 s"
+  void rerun_finished(const Cell& cell, const CellRun& run);
   void running(const std::vector<const CellJob*>& jobs, const std::vector<Cell>& cells);
   void line(const std::string& text);
 

@@ -2,6 +2,7 @@
 // silently ignored would run a different suite than the one written.
 #include "harness/suite/suite_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "harness/model/property.hpp"
@@ -41,6 +42,7 @@ ExpectedOutcome read_expected(const YamlReader& r, const YAML::Node& n, const st
   r.check_keys(n, path, {"scenario", "expect", "properties", "reason"});
   ExpectedOutcome e;
   e.scenario = required_text(r, n, "scenario", path);
+  e.line = n["scenario"].Mark().line + 1;
   const std::string expect = required_text(r, n, "expect", path);
   if (expect == "fail") e.expectation = Expectation::fail;
   else if (expect == "flaky") e.expectation = Expectation::flaky;
@@ -124,6 +126,17 @@ std::variant<SuiteFile, ScenarioError> parse_suite_file(std::string_view yaml_te
   return parse_yaml_strictly<SuiteFile>(yaml_text, file_name, [&](const YamlReader& r, const YAML::Node& root) {
     return read_suite(r, root, file_name);
   });
+}
+
+std::optional<ScenarioError> check_expectations(const SuiteFile& file, const std::vector<std::string>& scenario_names) {
+  for (std::size_t t = 0; t < file.targets.size(); ++t)
+    for (std::size_t i = 0; i < file.targets[t].expected.size(); ++i) {
+      const ExpectedOutcome& e = file.targets[t].expected[i];
+      if (std::find(scenario_names.begin(), scenario_names.end(), e.scenario) != scenario_names.end()) continue;
+      return ScenarioError{file.path, e.line, field_at(field_at("targets", t) + ".expected", i) + ".scenario",
+                           "'" + e.scenario + "' is not a scenario this suite runs (its scenarios after exclude, by name)"};
+    }
+  return std::nullopt;
 }
 
 std::variant<SuiteFile, ScenarioError> load_suite_file(const std::string& path) {

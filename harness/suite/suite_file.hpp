@@ -28,6 +28,11 @@ struct SuiteFile {
 std::variant<SuiteFile, ScenarioError> parse_suite_file(std::string_view yaml_text, std::string_view file_name);
 std::variant<SuiteFile, ScenarioError> load_suite_file(const std::string& path);
 
+// Every expectation must name a scenario the suite runs (`scenario_names`: its scenarios after
+// expansion and exclude): a misspelt or excluded name would leave its target judged without the
+// expectation it meant. The first one that does not, as file:line: targets[i].expected[j].scenario.
+std::optional<ScenarioError> check_expectations(const SuiteFile& file, const std::vector<std::string>& scenario_names);
+
 std::string_view to_string(Expectation e);
 
 }  // namespace forkcheck::harness

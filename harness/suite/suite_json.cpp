@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/suite/suite_file.hpp"
+#include "harness/suite/suite_plan.hpp"
+#include "harness/suite/suite_render_text.hpp"
 #include "harness/suite/suite_status.hpp"
 
 namespace forkcheck::harness {
@@ -49,7 +51,8 @@ void from_json(const json& j, SuiteScenario& s) {
 void to_json(json& j, const CellRun& r) {
   j = {{"seed", r.seed},       {"exit_code", r.exit_code},   {"failed", r.failed}, {"unknown", r.unknown},
        {"error", r.error},     {"report_dir", r.report_dir}, {"wall_s", r.wall_s},
-       {"recovery_median_ms", r.recovery_median_ms ? json(*r.recovery_median_ms) : json(nullptr)}};
+       {"recovery_median_ms", r.recovery_median_ms ? json(*r.recovery_median_ms) : json(nullptr)},
+       {"rerun", r.rerun}};
 }
 
 void from_json(const json& j, CellRun& r) {
@@ -62,11 +65,12 @@ void from_json(const json& j, CellRun& r) {
   j.at("wall_s").get_to(r.wall_s);
   const json& m = j.at("recovery_median_ms");
   r.recovery_median_ms = m.is_null() ? std::nullopt : std::optional<double>(m.get<double>());
+  r.rerun = j.value("rerun", 0);  // absent before --rerun-failed
 }
 
 void to_json(json& j, const Cell& c) {
   j = {{"scenario", c.scenario}, {"target", c.target}, {"status", to_string(c.status)}, {"runs", c.runs},
-       {"failing_properties", c.failing_properties}, {"note", c.note}};
+       {"failing_properties", c.failing_properties}, {"note", c.note}, {"wall_s", cell_wall_s(c)}};
 }
 
 void from_json(const json& j, Cell& c) {
@@ -78,6 +82,39 @@ void from_json(const json& j, Cell& c) {
   j.at("note").get_to(c.note);
 }
 
+void to_json(json& j, const CellName& c) { j = {{"scenario", c.scenario}, {"target", c.target}}; }
+
+void from_json(const json& j, CellName& c) {
+  j.at("scenario").get_to(c.scenario);
+  j.at("target").get_to(c.target);
+}
+
+void to_json(json& j, const ShardPlan& p) { j = {{"index", p.index}, {"count", p.count}, {"scenarios", p.scenarios}}; }
+
+void from_json(const json& j, ShardPlan& p) {
+  j.at("index").get_to(p.index);
+  j.at("count").get_to(p.count);
+  j.at("scenarios").get_to(p.scenarios);
+}
+
+void to_json(json& j, const MissingShard& m) { j = {{"shard", m.shard}, {"reason", m.reason}, {"cells", m.cells}}; }
+
+void from_json(const json& j, MissingShard& m) {
+  j.at("shard").get_to(m.shard);
+  j.at("reason").get_to(m.reason);
+  j.at("cells").get_to(m.cells);
+}
+
+namespace {
+
+// A suite.json written before shard_plan was recorded: the plan follows from its `shard` and its
+// scenarios by the dealing rule (in_shard), which has not changed since.
+ShardPlan plan_of_older_result(const SuiteResult& r) {
+  return plan_shards(r.scenarios, r.shard.empty() ? Shard{} : parse_shard(r.shard).value_or(Shard{}));
+}
+
+}  // namespace
+
 std::string render_suite_json(const SuiteResult& r) {
   const json j = {{"schema_version", kSuiteSchemaVersion},
                   {"name", r.name},
@@ -88,6 +125,11 @@ std::string render_suite_json(const SuiteResult& r) {
                   {"cells", r.cells},
                   {"repeat", r.repeat},
                   {"shard", r.shard},
+                  {"shard_plan", r.shard_plan},
+                  {"merged_shards", r.merged_shards},
+                  {"partial", !r.missing_shards.empty()},
+                  {"missing_shards", r.missing_shards},
+                  {"rerun_failed", r.rerun_failed},
                   {"started_utc", r.started_utc},
                   {"wall_s", r.wall_s},
                   {"exit_code", r.exit_code}};
@@ -111,6 +153,11 @@ std::optional<SuiteResult> parse_suite_json(const std::string& text, std::string
     j.at("cells").get_to(r.cells);
     j.at("repeat").get_to(r.repeat);
     j.at("shard").get_to(r.shard);
+    // Added to schema 1 later (a reader of the first files ignores them; these have defaults).
+    r.shard_plan = j.contains("shard_plan") ? j["shard_plan"].get<ShardPlan>() : plan_of_older_result(r);
+    r.merged_shards = j.value("merged_shards", std::vector<std::string>{});
+    r.missing_shards = j.value("missing_shards", std::vector<MissingShard>{});
+    r.rerun_failed = j.value("rerun_failed", 0);
     j.at("started_utc").get_to(r.started_utc);
     j.at("wall_s").get_to(r.wall_s);
     j.at("exit_code").get_to(r.exit_code);

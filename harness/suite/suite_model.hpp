@@ -23,6 +23,7 @@ struct ExpectedOutcome {
   Expectation expectation = Expectation::fail;
   std::vector<std::string> properties;  // the properties that may fail (fail: no other may; a run need not fail all)
   std::string reason;                   // required: why (the peer's defect, a link)
+  int line = 0;                         // its line in the suite file (for errors); 0: not from a file
 };
 
 struct SuiteTarget {
@@ -51,6 +52,7 @@ struct CellRun {
   std::string report_dir;                   // relative to the suite's report directory
   double wall_s = 0;
   std::optional<double> recovery_median_ms; // SIGKILL → N ready again, when the run measured one
+  int rerun = 0;                            // 0: one of the cell's --repeat runs; k: the k-th rerun of its seed (--rerun-failed)
 };
 
 enum class CellStatus {
@@ -64,6 +66,7 @@ enum class CellStatus {
   could_not_run,        // a run exited 2
   undecided,            // no failure, but a property stayed unknown
   skipped,              // the target is not installed here (or the cell is in another shard)
+  missing,              // a merge did not get this cell: its shard's report is missing or was interrupted
 };
 
 struct Cell {
@@ -75,6 +78,27 @@ struct Cell {
   std::string note;                         // why this status (expectation reason, reference's verdict...)
 };
 
+// How the suite's scenarios were dealt to shards, recorded by every shard so that a merge can tell
+// which shards it lacks and name their cells (docs/design.md, "Shards and merge").
+struct ShardPlan {
+  int index = 1;                                     // this result's shard, 1-based (1 of 1: not sharded)
+  int count = 1;
+  std::vector<std::vector<std::string>> scenarios;   // scenarios[i]: the scenario names of shard i + 1
+};
+
+struct CellName {
+  std::string scenario;
+  std::string target;
+  bool operator==(const CellName&) const = default;
+};
+
+// Cells a merge did not get, by the shard that should have held them (a partial merge).
+struct MissingShard {
+  std::string shard;                        // "2/3"
+  std::string reason;                       // "not given to merge", "interrupted before these cells ran"
+  std::vector<CellName> cells;
+};
+
 struct SuiteResult {
   std::string name;                         // the suite file's name
   std::string suite_file;
@@ -84,6 +108,10 @@ struct SuiteResult {
   std::vector<Cell> cells;                  // scenario-major, targets in order
   int repeat = 1;
   std::string shard;                        // "I/N", empty when not sharded (or merged)
+  ShardPlan shard_plan;                     // every shard's scenarios; index: this result's shard
+  std::vector<std::string> merged_shards;   // a merged result: the shards it joined ("1/3", ...)
+  std::vector<MissingShard> missing_shards; // not empty: a partial result (merge --allow-partial)
+  int rerun_failed = 0;                     // --rerun-failed K: reruns of a failed or undecided seed, at most
   std::string started_utc;                  // ISO 8601
   double wall_s = 0;
   int exit_code = 0;                        // the suite's status (docs/design.md, "forkcheck suite")

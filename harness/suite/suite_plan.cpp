@@ -68,6 +68,22 @@ bool in_shard(std::size_t scenario_index, Shard shard) {
   return static_cast<int>(scenario_index % static_cast<std::size_t>(shard.count)) == shard.index - 1;
 }
 
+ShardPlan plan_shards(const std::vector<SuiteScenario>& scenarios, Shard shard) {
+  ShardPlan plan{shard.index, shard.count, std::vector<std::vector<std::string>>(static_cast<std::size_t>(shard.count))};
+  for (std::size_t i = 0; i < scenarios.size(); ++i)
+    for (int k = 1; k <= shard.count; ++k)
+      if (in_shard(i, Shard{k, shard.count})) plan.scenarios[static_cast<std::size_t>(k - 1)].push_back(scenarios[i].name);
+  return plan;
+}
+
+std::vector<CellName> shard_cells(const ShardPlan& plan, int index, const std::vector<SuiteTarget>& targets) {
+  std::vector<CellName> cells;
+  if (index < 1 || index > static_cast<int>(plan.scenarios.size())) return cells;
+  for (const auto& scenario : plan.scenarios[static_cast<std::size_t>(index - 1)])
+    for (const auto& t : targets) cells.push_back({scenario, t.name});
+  return cells;
+}
+
 std::vector<Cell> plan_cells(const std::vector<SuiteScenario>& scenarios, const std::vector<SuiteTarget>& targets,
                              Shard shard) {
   std::vector<Cell> cells;

@@ -34,6 +34,13 @@ std::vector<SuiteTarget> plan_targets(std::vector<SuiteTarget> from_file, const 
 // a scenario is judged in the same shard as the scenario's other cells.
 bool in_shard(std::size_t scenario_index, Shard shard);
 
+// Every shard's scenarios (shard I holds those in_shard deals it), with `shard` as the plan's index:
+// what suite.json records so that a merge can name the cells of a shard it did not get.
+ShardPlan plan_shards(const std::vector<SuiteScenario>& scenarios, Shard shard);
+
+// The cells shard `index` of the plan holds: its scenarios × the targets, scenario-major.
+std::vector<CellName> shard_cells(const ShardPlan& plan, int index, const std::vector<SuiteTarget>& targets);
+
 // The cells of the shard, scenario-major, targets in order, no runs yet; a target that is
 // skipped here gets its cells too (status skipped).
 std::vector<Cell> plan_cells(const std::vector<SuiteScenario>& scenarios, const std::vector<SuiteTarget>& targets,

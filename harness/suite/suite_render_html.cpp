@@ -16,7 +16,8 @@ table.matrix th.target{min-width:9em}table.matrix th.reference{border-top:3px so
 table.matrix td.cell{min-width:9em;max-width:22em}
 .status{display:inline-block;font-weight:bold;padding:0 6px;border-radius:3px;border:1px solid}
 .desc{font-weight:normal;font-size:.9em;color:#444;max-width:28em}
-.props,.repeats,.runs,.error{font-size:.88em;margin-top:2px}.props code{background:none}
+.props,.repeats,.runs,.error,.time{font-size:.88em;margin-top:2px}.props code{background:none}.time{color:#444}
+li.partial{border:2px solid #b00020;padding:4px 8px;margin:4px 0;list-style:none;background:#fff3f3}
 .oracle{font-weight:normal;font-size:.85em;color:#333}
 ol.notes li:target{outline:3px solid #e69f00}a.note-ref{font-size:.8em;vertical-align:super}
 ul.legend{list-style:none;padding:0}ul.legend li{margin:3px 0}
@@ -30,7 +31,8 @@ std::string status_css() {
     css += "td." + sel + ",.status." + sel + "{background:" + std::string(t.background) + ";border-color:" +
            std::string(t.border) + "}\n";
   }
-  return css + "td.st-skipped,.status.st-skipped{border-style:dashed;color:#555}\n";
+  return css + "td.st-skipped,.status.st-skipped{border-style:dashed;color:#555}\n" +
+         "td.st-missing,.status.st-missing{border-style:dotted;border-width:2px}\n";
 }
 
 // A scenario's description can run to a paragraph; the matrix row shows its first sentence (the
@@ -50,17 +52,40 @@ std::string status_badge(CellStatus s) {
   return "<span class=\"status " + std::string(t.css_class) + "\">" + std::string(t.label) + "</span>";
 }
 
+// A partial result (a merge that lacks shards) says so first, with the shards and their cells.
+void write_partial(std::ostream& o, const SuiteResult& r) {
+  if (r.missing_shards.empty()) return;
+  o << "<li class=\"partial\" id=\"partial\"><b>Partial result</b>: " << escape_html(partial_text(r))
+    << ". Their cells are marked missing, and the result cannot pass (exit 1 or 2).<ul>";
+  for (const MissingShard& m : r.missing_shards) {
+    std::vector<std::string> cells;
+    for (const CellName& c : m.cells) cells.push_back(c.scenario + " × " + c.target);
+    o << "<li>shard " << escape_html(m.shard) << ": " << escape_html(comma_joined(cells)) << "</li>";
+  }
+  o << "</ul></li>";
+}
+
+std::string shard_text(const SuiteResult& r) {
+  if (!r.merged_shards.empty()) return "Merged from shards " + comma_joined(r.merged_shards) + " of " + std::to_string(r.shard_plan.count);
+  return r.shard.empty() ? "Not sharded: every cell" : "Shard " + r.shard + ": the other shards' cells are skipped";
+}
+
 void write_header(std::ostream& o, const SuiteResult& r) {
-  o << "<h1>forkcheck suite: " << escape_html(r.name) << "</h1>\n<ul class=\"meta\">"
-    << "<li>Exit status <b id=\"exit-status\">" << r.exit_code << "</b>: " << escape_html(suite_exit_meaning(r.exit_code))
+  o << "<h1>forkcheck suite: " << escape_html(r.name) << (r.missing_shards.empty() ? "" : " (partial)")
+    << "</h1>\n<ul class=\"meta\">";
+  write_partial(o, r);
+  o << "<li>Exit status <b id=\"exit-status\">" << r.exit_code << "</b>: " << escape_html(suite_exit_meaning(r.exit_code))
     << "</li><li>Cells: " << r.cells.size() << " (" << escape_html(status_counts(r.cells)) << ")</li>"
     << "<li>Suite file <code>" << escape_html(r.suite_file) << "</code>, forkcheck "
     << escape_html(r.forkcheck_version.empty() ? "(unknown version)" : r.forkcheck_version) << "</li>"
-    << "<li>Started " << escape_html(r.started_utc) << ", wall time " << format_one_decimal(r.wall_s) << " s</li>"
+    << "<li>Started " << escape_html(r.started_utc) << ", wall time " << format_one_decimal(r.wall_s)
+    << " s; the cells' runs took " << format_one_decimal(total_cell_time_s(r)) << " s (each cell's time is in its box)</li>"
     << "<li>Repeat " << r.repeat << " (each cell runs " << r.repeat << " seed" << (r.repeat == 1 ? "" : "s")
-    << ", the same for every target)</li><li>"
-    << (r.shard.empty() ? "Not sharded: every cell" : "Shard " + escape_html(r.shard) + ": the other shards' cells are skipped")
-    << "</li></ul>\n";
+    << ", the same for every target)";
+  if (r.rerun_failed > 0)
+    o << "; a failed or undecided seed rerun up to " << r.rerun_failed << " time" << (r.rerun_failed == 1 ? "" : "s")
+      << " (a cell that then passes is flaky)";
+  o << "</li><li>" << escape_html(shard_text(r)) << "</li></ul>\n";
 }
 
 void write_column_heads(std::ostream& o, const SuiteResult& r) {
@@ -81,13 +106,14 @@ void write_run_links(std::ostream& o, const Cell& c) {
   o << "<div class=\"runs\">";
   for (std::size_t i = 0; i < c.runs.size(); ++i) {
     const CellRun& run = c.runs[i];
-    std::string tip = "seed " + std::to_string(run.seed) + ": " + std::string(run_verdict(run));
+    std::string tip = "seed " + std::to_string(run.seed) + (run.rerun ? ", rerun " + std::to_string(run.rerun) : "") + ": " +
+                      std::string(run_verdict(run));
     if (!run.failed.empty()) tip += " (" + comma_joined(run.failed) + ")";
     if (!run.error.empty()) tip += ": " + run.error;
     tip += ", " + format_one_decimal(run.wall_s) + " s";
     if (run.recovery_median_ms) tip += ", recovery median " + format_ms(*run.recovery_median_ms) + " ms";
     const std::string path = run_report_path(run);
-    const std::string text = c.runs.size() == 1 ? "report" : "run " + std::to_string(i + 1);
+    const std::string text = run_link_text(c, i);
     o << (i ? " " : "");
     if (path.empty()) o << "<span title=\"" << escape_html(tip) << "\">" << text << "</span>";
     else o << "<a class=\"run\" href=\"" << escape_href_path(path) << "\" title=\"" << escape_html(tip) << "\">" << text << "</a>";
@@ -109,6 +135,7 @@ void write_cell(std::ostream& o, const Cell& c, std::size_t note_number) {
     o << "</div>";
   }
   if (const std::string repeats = repeats_text(c); !repeats.empty()) o << "<div class=\"repeats\">" << repeats << "</div>";
+  if (!c.runs.empty()) o << "<div class=\"time\">" << format_one_decimal(cell_wall_s(c)) << " s</div>";
   write_run_links(o, c);
   o << "</td>";
 }
@@ -183,7 +210,8 @@ void write_targets(std::ostream& o, const SuiteResult& r) {
 
 std::string render_suite_index_html(const SuiteResult& result) {
   std::ostringstream o;
-  o << html_page_start("forkcheck suite: " + result.name + " — exit " + std::to_string(result.exit_code),
+  o << html_page_start("forkcheck suite: " + result.name + " — exit " + std::to_string(result.exit_code) +
+                           (result.missing_shards.empty() ? "" : " (partial)"),
                        std::string(kPageCss) + status_css());
   write_header(o, result);
   write_matrix(o, result);

@@ -23,7 +23,7 @@ struct Counts {
     failures += j == JunitOutcome::failure ? 1 : 0;
     errors += j == JunitOutcome::error ? 1 : 0;
     skipped += j == JunitOutcome::skipped ? 1 : 0;
-    for (const CellRun& r : c.runs) time_s += r.wall_s;
+    time_s += cell_wall_s(c);
   }
 };
 
@@ -43,7 +43,8 @@ std::ostream& write_counts(std::ostream& o, const Counts& n) {
 std::string cell_body(const Cell& c) {
   std::string out = c.note;
   for (const CellRun& r : c.runs) {
-    out += "\nseed " + std::to_string(r.seed) + ": " + std::string(run_verdict(r));
+    out += "\nseed " + std::to_string(r.seed) + (r.rerun ? " (rerun " + std::to_string(r.rerun) + ")" : "") + ": " +
+           std::string(run_verdict(r));
     if (!r.failed.empty()) out += " (" + comma_joined(r.failed) + ")";
     if (!r.error.empty()) out += ": " + r.error;
     if (const std::string path = run_report_path(r); !path.empty()) out += ", " + path;
@@ -92,6 +93,9 @@ Counts write_target(std::ostream& o, const SuiteResult& r, const SuiteTarget& t)
                      << "      <property name=\"reference\" value=\"" << (t.reference ? "true" : "false") << "\"/>\n";
   if (!t.skipped_because.empty())
     o << "      <property name=\"skipped_because\" value=\"" << xml_escape(t.skipped_because) << "\"/>\n";
+  // JUnit has no word for a partial run: a property on every testsuite, and the missing cells as errors.
+  if (const std::string partial = partial_text(r); !partial.empty())
+    o << "      <property name=\"partial\" value=\"" << xml_escape(partial) << "\"/>\n";
   o << "    </properties>\n";
   for (const Cell* c : cells) write_case(o, *c, classname);
   o << "  </testsuite>\n";

@@ -31,6 +31,9 @@ const std::vector<CellStatusText>& table() {
        JunitOutcome::error},
       {CellStatus::undecided, "undecided", "st-undecided", "❔", "#e4e4e4", "#666",
        "no property failed, but one stayed unknown", true, JunitOutcome::error},
+      {CellStatus::missing, "missing", "st-missing", "🚫", "#c9d3dd", "#2c3e50",
+       "a merge did not get this cell: its shard's report is missing or the shard was interrupted (a partial result)",
+       true, JunitOutcome::error},
       {CellStatus::skipped, "skipped", "st-skipped", "➖", "#ffffff", "#aaa",
        "not run here: the target is not installed, or the cell is in another shard", false, JunitOutcome::skipped},
   };
@@ -51,11 +54,31 @@ std::string_view suite_exit_meaning(int exit_code) {
   switch (exit_code) {
     case to_int(ExitCode::ok): return "every cell is as expected";
     case to_int(ExitCode::violated): return "a cell failed unexpectedly, passed unexpectedly (a stale expectation) or was flaky";
-    case to_int(ExitCode::cannot_run): return "a cell could not be run, or the reference failed a scenario";
+    case to_int(ExitCode::cannot_run): return "a cell could not be run or is missing, or the reference failed a scenario";
     case to_int(ExitCode::undecided): return "no cell failed, but one stayed undecided";
     case to_int(ExitCode::interrupted): return "interrupted: the cells not run are missing";
     default: return "unknown exit status";
   }
+}
+
+double cell_wall_s(const Cell& cell) {
+  double s = 0;
+  for (const CellRun& r : cell.runs) s += r.wall_s;
+  return s;
+}
+
+double total_cell_time_s(const SuiteResult& result) {
+  double s = 0;
+  for (const Cell& c : result.cells) s += cell_wall_s(c);
+  return s;
+}
+
+std::string partial_text(const SuiteResult& result) {
+  std::string out;
+  for (const MissingShard& m : result.missing_shards)
+    out += (out.empty() ? "" : "; ") + std::string("shard ") + m.shard + " missing, " + m.reason + " (" +
+           std::to_string(m.cells.size()) + (m.cells.size() == 1 ? " cell)" : " cells)");
+  return out;
 }
 
 std::string_view run_verdict(const CellRun& run) {
@@ -77,7 +100,21 @@ std::string repeats_text(const Cell& cell) {
                                  [verdict](const CellRun& r) { return run_verdict(r) == verdict; });
     if (n > 0) out += (out.empty() ? "" : ", ") + std::to_string(n) + of + " " + std::string(verdict);
   }
-  return out.empty() ? std::to_string(cell.runs.size()) + of + " pass" : out;
+  if (out.empty()) out = std::to_string(cell.runs.size()) + of + " pass";
+  const auto reruns = std::count_if(cell.runs.begin(), cell.runs.end(), [](const CellRun& r) { return r.rerun > 0; });
+  if (reruns > 0) out += " (" + std::to_string(reruns) + (reruns == 1 ? " rerun)" : " reruns)");
+  return out;
+}
+
+std::string run_link_text(const Cell& cell, std::size_t i) {
+  if (cell.runs.size() == 1) return "report";
+  const CellRun& run = cell.runs.at(i);
+  std::size_t k = 0;  // the --repeat run of run's seed, 1-based: planned runs are in seed order
+  for (const CellRun& r : cell.runs) {
+    if (r.rerun == 0) ++k;
+    if (r.rerun == 0 && r.seed == run.seed) break;
+  }
+  return "run " + std::to_string(k) + (run.rerun ? " rerun " + std::to_string(run.rerun) : "");
 }
 
 std::string run_report_path(const CellRun& run) {

@@ -31,13 +31,27 @@ const std::vector<CellStatusText>& all_status_texts();
 // What the suite's exit status means ("every cell is as expected", ...).
 std::string_view suite_exit_meaning(int exit_code);
 
+// The time a cell took: its runs' wall times added (reruns included), as if run one at a time.
+double cell_wall_s(const Cell& cell);
+
+// Every cell's time added: what the suite would take one cell at a time (--jobs 1).
+double total_cell_time_s(const SuiteResult& result);
+
+// A partial result (a merge that lacks shards or cells): "shard 2/3 missing, not given to merge (4
+// cells)"; "" when the result is complete.
+std::string partial_text(const SuiteResult& result);
+
 // A run's verdict word from its `forkcheck run` exit status: pass, fail, could not run, undecided,
 // interrupted.
 std::string_view run_verdict(const CellRun& run);
 
 // The repeats of a cell when there is more than one: "2/3 fail", "1/3 fail, 1/3 could not run",
-// "3/3 pass". Empty for a single run.
+// "3/3 pass", "1/2 fail (1 rerun)". Empty for a single run.
 std::string repeats_text(const Cell& cell);
+
+// The text of the link to run i of a cell: "report" for a cell of one run, else "run 2", and a
+// rerun "run 2 rerun 1" (k: the --repeat run of the same seed).
+std::string run_link_text(const Cell& cell, std::size_t i);
 
 // The file a run's link opens, relative to the suite's report directory: its report.html, or the
 // report.md a run that could not be made leaves instead. Empty when the run has no report directory.

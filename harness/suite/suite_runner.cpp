@@ -167,6 +167,7 @@ CellRun read_cell_run(const std::string& report_root, const CellJob& job, int ex
   run.exit_code = exit_code;
   run.report_dir = job.report_dir;
   run.wall_s = wall_s;
+  run.rerun = job.rerun;
   const fs::path dir = fs::path(report_root) / job.report_dir;
   std::ifstream in(dir / "report.json");
   nlohmann::json report;

@@ -18,7 +18,8 @@ struct CellJob {
   std::uint64_t seed = 0;
   std::string scenario_path;
   std::string target_command;    // empty: the scenario's own target, else refcluster
-  std::string report_dir;        // relative to the suite's report directory: cells/<scenario>/<target>/run-<k>
+  std::string report_dir;        // relative to the suite's report directory: cells/<scenario>/<target>/run-<k>[-rerun-<r>]
+  int rerun = 0;                 // 0: a --repeat run; r: the r-th rerun of its seed (--rerun-failed)
 };
 
 struct RunnerOptions {

@@ -12,7 +12,7 @@
 namespace forkcheck::harness {
 namespace {
 
-constexpr NameTable<CellStatus, 10> kStatusNames{{
+constexpr NameTable<CellStatus, 11> kStatusNames{{
     {CellStatus::passed, "passed"},
     {CellStatus::expected_failure, "expected_failure"},
     {CellStatus::flaky_expected, "flaky_expected"},
@@ -23,6 +23,7 @@ constexpr NameTable<CellStatus, 10> kStatusNames{{
     {CellStatus::could_not_run, "could_not_run"},
     {CellStatus::undecided, "undecided"},
     {CellStatus::skipped, "skipped"},
+    {CellStatus::missing, "missing"},
 }};
 
 struct RunCounts {
@@ -62,6 +63,20 @@ std::string first_error(const Cell& c) {
   return "exit " + std::to_string(c.runs.empty() ? 2 : c.runs.back().exit_code);
 }
 
+// --rerun-failed: a run of the cell's seeds run again passed.
+bool passed_on_rerun(const Cell& c) {
+  return std::any_of(c.runs.begin(), c.runs.end(),
+                     [](const CellRun& r) { return r.rerun > 0 && r.exit_code == to_int(ExitCode::ok); });
+}
+
+// "; reruns: 1/2 pass" when the cell has reruns, else "".
+std::string reruns_note(const Cell& c) {
+  int reruns = 0, passed = 0;
+  for (const CellRun& r : c.runs)
+    if (r.rerun > 0) ++reruns, passed += r.exit_code == to_int(ExitCode::ok) ? 1 : 0;
+  return reruns == 0 ? "" : "; reruns: " + ratio(passed, reruns) + " pass";
+}
+
 // `expect: flaky` accepts a run left undecided too (a peer's race may leave a property unknown,
 // e.g. a stop that outlasts the grace), when the unknown properties are among the listed ones.
 bool accepts_undecided(const Cell& c, const ExpectedOutcome* e) {
@@ -79,6 +94,13 @@ void judge_against_expectation(Cell& c, const RunCounts& n, const ExpectedOutcom
     c.status = CellStatus::flaky_expected;
     c.note = "undecided in " + ratio(n.undecided, n.total()) + " runs (unknown: " + joined(union_over_runs(c, &CellRun::unknown)) +
              "), expected flaky: " + e->reason;
+    return;
+  }
+  if (n.failed == 0 && n.undecided > 0 && passed_on_rerun(c)) {
+    // Unknown, then known good: the verdict depends on the run, which is what flaky means.
+    c.status = CellStatus::flaky;
+    c.note = "undecided in " + ratio(n.undecided, n.total()) + " runs (unknown: " + joined(union_over_runs(c, &CellRun::unknown)) +
+             "), passed on rerun";
     return;
   }
   if (n.failed == 0 && n.undecided > 0) {
@@ -152,6 +174,7 @@ void judge_cells(SuiteResult& result) {
   for (Cell& c : result.cells) if (reference && c.target == reference->name) order.insert(order.begin(), &c);
   for (Cell& c : result.cells) if (!reference || c.target != reference->name) order.push_back(&c);
   for (Cell* c : order) {
+    if (c->status == CellStatus::missing) continue;  // set by a merge for a shard it lacks, not judged from runs
     const SuiteTarget* target = find_target(result, c->target);
     c->failing_properties = union_over_runs(*c, &CellRun::failed);
     c->note.clear();
@@ -187,6 +210,7 @@ void judge_cells(SuiteResult& result) {
       }
     }
     judge_against_expectation(*c, n, e);
+    c->note += reruns_note(*c);
   }
 }
 
@@ -197,7 +221,7 @@ int suite_exit_code(const std::vector<Cell>& cells) {
     });
   };
   if (any({CellStatus::conformance_failure, CellStatus::unexpected_pass, CellStatus::flaky})) return to_int(ExitCode::violated);
-  if (any({CellStatus::could_not_run, CellStatus::reference_failed})) return to_int(ExitCode::cannot_run);
+  if (any({CellStatus::could_not_run, CellStatus::reference_failed, CellStatus::missing})) return to_int(ExitCode::cannot_run);
   if (any({CellStatus::undecided})) return to_int(ExitCode::undecided);
   return to_int(ExitCode::ok);
 }

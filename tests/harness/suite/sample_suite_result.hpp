@@ -1,7 +1,8 @@
 #pragma once
 // A hand-made suite result holding every cell status, with names and notes that need escaping, for
 // the renderer tests and for write_sample_suite (index.html in the browser before a real suite run).
-// Four targets (the reference, two peers, one skipped) × four scenarios.
+// Four targets (the reference, two peers, one skipped) × four scenarios; one cell missing, as in a
+// merge that lacked a shard (a partial result).
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ inline std::vector<CellRun> sample_runs(CellStatus status, const std::string& di
     case CellStatus::flaky: case CellStatus::flaky_expected: return {run(0, 1, props), run(1, 0), run(2, 1, props)};
     case CellStatus::could_not_run: return {run(0, 2)};
     case CellStatus::undecided: return {run(0, 3)};
-    case CellStatus::skipped: return {};
+    case CellStatus::skipped: case CellStatus::missing: return {};
   }
   return {};
 }
@@ -68,7 +69,7 @@ inline SuiteResult sample_suite_result() {
       {S::passed, S::passed, S::expected_failure, S::skipped},
       {S::passed, S::conformance_failure, S::flaky, S::skipped},
       {S::reference_failed, S::reference_failed, S::flaky_expected, S::skipped},
-      {S::undecided, S::could_not_run, S::unexpected_pass, S::skipped}};
+      {S::undecided, S::could_not_run, S::unexpected_pass, S::missing}};
   const std::vector<std::vector<std::string>> props = {
       {"workers_restored"}, {"service_available", "no_dropped_requests"}, {"service_available"}, {}};
   for (std::size_t s = 0; s < r.scenarios.size(); ++s)
@@ -80,8 +81,12 @@ inline SuiteResult sample_suite_result() {
       c.note = c.status == S::passed ? "" : "note of " + c.scenario + " × " + c.target;
       if (c.status == S::skipped) c.note = "gunicorn not on PATH";
       if (c.status == S::expected_failure) c.note = r.targets[t].expected[0].reason;
+      if (c.status == S::missing) c.note = "shard 2/2: not given to merge";
       r.cells.push_back(c);
     }
+  r.shard_plan = {0, 2, {{"walkthrough", "kill_all", kOddScenario}, {"crash_loop"}}};
+  r.merged_shards = {"1/2"};
+  r.missing_shards = {{"2/2", "not given to merge", {{"crash_loop", "gunicorn"}}}};
   return r;
 }
 

@@ -129,6 +129,34 @@ TEST(SuiteFile, ExpectationErrors) {
   EXPECT_EQ(parse_error(t + "      scenario: a\n"), "s.yaml:6: targets[0].expected: expected a list");
 }
 
+TEST(SuiteFile, AnExpectationMustNameAScenarioTheSuiteRunsSaidAtItsLine) {
+  const SuiteFile s = parse_ok(R"(scenarios: ['*']
+targets:
+  - name: node
+    command: c
+    expected:
+      - {scenario: kill_all, expect: flaky, reason: r}
+  - name: mine
+    command: d
+    expected:
+      - scenario: hang
+        expect: fail
+        properties: [workers_restored]
+        reason: no watchdog
+      - scenario: kil_all
+        expect: flaky
+        reason: a typo
+)", "dir/suite.yaml");
+  const auto error = check_expectations(s, {"kill_all", "hang"});
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->to_string(),
+            "dir/suite.yaml:14: targets[1].expected[1].scenario: 'kil_all' is not a scenario this suite runs "
+            "(its scenarios after exclude, by name)");
+  EXPECT_FALSE(check_expectations(s, {"kill_all", "hang", "kil_all"}));
+  // An excluded scenario is not run either: expecting something of it is the same mistake.
+  EXPECT_EQ(check_expectations(s, {"hang", "kil_all"})->line, 6);
+}
+
 TEST(SuiteFile, MissingFileIsAnError) {
   auto r = load_suite_file("/nonexistent/suite.yaml");
   ASSERT_TRUE(std::holds_alternative<ScenarioError>(r));

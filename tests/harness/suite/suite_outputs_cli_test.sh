@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The files a real `forkcheck suite` writes besides suite.json, and the CI job summary: one short
+# The files a real `forkcheck suite` writes besides suite.json (each cell's time in index.html and
+# summary.md, as suite.json has it), and the CI job summary: one short
 # scenario × refcluster (the reference) and brokencluster --bug no_respawn with no expectation, so
 # one conformance failure (exit 1). index.html, junit.xml and summary.md are in the report
 # directory; $GITHUB_STEP_SUMMARY keeps what it held and gets summary.md once, and none of the
@@ -37,9 +38,14 @@ grep -q '<failure message="conformance failure: workers_restored' "$work/r/junit
 grep -q '<testsuites name="forkcheck.suite.outputs" tests="2" failures="1" errors="0" skipped="0"' "$work/r/junit.xml" ||
   fail "junit.xml: wrong totals: $(grep '<testsuites' "$work/r/junit.xml")"
 
-# summary.md: the matrix row and the unexpected cell with its failing property.
-grep -qF "| \`$name\` | ✅ passed | ❌ **conformance failure**: workers_restored |" "$work/r/summary.md" ||
-  fail "summary.md has no matrix row: $(cat "$work/r/summary.md")"
+# summary.md: the matrix row, each cell with its time as suite.json has it, and the unexpected
+# cell with its failing property.
+cell_time() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+print("%.1f" % next(c["wall_s"] for c in r["cells"] if c["target"] == sys.argv[2]))' "$work/r/suite.json" "$1"; }
+ref_s=$(cell_time refcluster) peer_s=$(cell_time no_respawn)
+grep -qF "| \`$name\` | ✅ passed; $ref_s s | ❌ **conformance failure**: workers_restored; $peer_s s |" "$work/r/summary.md" ||
+  fail "summary.md has no matrix row with the cells' times ($ref_s s, $peer_s s): $(cat "$work/r/summary.md")"
+grep -qF "<div class=\"time\">$peer_s s</div>" "$work/r/index.html" || fail "index.html: no cell time $peer_s s"
 grep -qF -- "- \`$name\` × \`no_respawn\`: **conformance failure** — failing workers_restored" "$work/r/summary.md" ||
   fail "summary.md lists no unexpected cell"
 

@@ -89,5 +89,21 @@ TEST(SuitePlan, ShardsPartitionTheCellsDeterministicallyAndKeepAScenarioTogether
   }
 }
 
+TEST(SuitePlan, TheShardPlanNamesEveryShardsScenariosAndGivesTheCellsPlanCellsRuns) {
+  const auto targets = plan_targets({target("a")}, {});
+  const ShardPlan plan = plan_shards(scenarios(5), Shard{2, 3});
+  EXPECT_EQ(plan.index, 2);
+  EXPECT_EQ(plan.count, 3);
+  const std::vector<std::vector<std::string>> dealt = {{"s0", "s3"}, {"s1", "s4"}, {"s2"}};
+  EXPECT_EQ(plan.scenarios, dealt);
+  for (int k = 1; k <= 3; ++k) {
+    std::vector<CellName> from_cells;
+    for (const Cell& c : plan_cells(scenarios(5), targets, Shard{k, 3})) from_cells.push_back({c.scenario, c.target});
+    EXPECT_EQ(shard_cells(plan, k, targets), from_cells) << "shard " << k;
+  }
+  EXPECT_TRUE(shard_cells(plan, 4, targets).empty());
+  EXPECT_EQ(plan_shards(scenarios(2), Shard{}).scenarios, (std::vector<std::vector<std::string>>{{"s0", "s1"}}));
+}
+
 }  // namespace
 }  // namespace forkcheck::harness

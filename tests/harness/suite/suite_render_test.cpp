@@ -2,6 +2,7 @@
 // labels, links and escaping; junit.xml's structure (parsed strictly); summary.md's table and lists.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -68,7 +69,7 @@ TEST(SuiteIndexHtml, EveryCellHasItsStatusLabelInMatrixOrder) {
     EXPECT_GE(count(html, ">" + std::string(t.label) + "</span>"), 2u) << t.label;
     EXPECT_NE(html.find("td." + std::string(t.css_class) + ","), std::string::npos) << "no colour for " << t.label;
   }
-  EXPECT_EQ(labels.size(), 10u);
+  EXPECT_EQ(labels.size(), 11u);
   EXPECT_EQ(std::set<std::string>(expected.begin(), expected.end()), labels) << "the sample misses a status";
 }
 
@@ -80,13 +81,66 @@ TEST(SuiteIndexHtml, CellsShowFailingPropertiesRepeatsAndNotes) {
   // The expected failure's reason: the cell's tooltip and the notes list, escaped.
   EXPECT_NE(html.find("title=\"expected failure: never respawns &amp; &quot;says so&quot;\""), std::string::npos);
   EXPECT_NE(html.find("never respawns &amp; &quot;says so&quot;</li>"), std::string::npos);
-  // 13 cells are not "passed": each has a note and a numbered reference to it, but for the 4 cells
+  // 13 cells are not "passed": each has a note and a numbered reference to it, but for the 3 cells
   // of the skipped target, whose reason is said once under the skipped targets.
-  EXPECT_EQ(count(html, "<li id=\"note-"), 9u);
-  EXPECT_NE(html.find("href=\"#note-9\""), std::string::npos);
-  EXPECT_EQ(count(html, "gunicorn not on PATH"), 5u) << "4 cell tooltips and the skipped targets list";
+  EXPECT_EQ(count(html, "<li id=\"note-"), 10u);
+  EXPECT_NE(html.find("href=\"#note-10\""), std::string::npos);
+  EXPECT_EQ(count(html, "gunicorn not on PATH"), 4u) << "3 cell tooltips and the skipped targets list";
   EXPECT_NE(html.find("<li><b>gunicorn</b>: gunicorn not on PATH</li>"), std::string::npos) << "skipped targets";
   EXPECT_NE(html.find("Exit status <b id=\"exit-status\">1</b>: a cell failed unexpectedly"), std::string::npos);
+}
+
+TEST(SuiteIndexHtml, EveryCellThatRanShowsItsTimeAndTheHeaderTheirSum) {
+  const SuiteResult r = sample_suite_result();
+  const std::string html = render_suite_index_html(r);
+  std::size_t ran = 0;
+  for (const Cell& c : r.cells) ran += c.runs.empty() ? 0 : 1;
+  EXPECT_EQ(count(html, "<div class=\"time\">"), ran);
+  EXPECT_EQ(count(html, "<div class=\"time\">7.5 s</div>"), 3u) << "the 3-run cells: conformance failure, flaky, flaky (expected)";
+  EXPECT_EQ(count(html, "<div class=\"time\">2.5 s</div>"), ran - 3);
+  EXPECT_NE(html.find("wall time 61.5 s; the cells' runs took 45.0 s"), std::string::npos);
+}
+
+TEST(SuiteIndexHtml, APartialResultSaysSoFirstWithTheMissingShardsAndCells) {
+  SuiteResult r = sample_suite_result();
+  std::string html = render_suite_index_html(r);
+  EXPECT_NE(html.find("<title>forkcheck suite: sample &lt;suite&gt; — exit 1 (partial)</title>"), std::string::npos);
+  const auto partial = html.find("<li class=\"partial\" id=\"partial\"><b>Partial result</b>: shard 2/2 missing, not given "
+                                 "to merge (1 cell)");
+  ASSERT_NE(partial, std::string::npos) << html;
+  EXPECT_LT(partial, html.find("Exit status")) << "before anything else";
+  EXPECT_NE(html.find("<li>shard 2/2: crash_loop × gunicorn</li>"), std::string::npos);
+  EXPECT_NE(html.find("Merged from shards 1/2 of 2"), std::string::npos);
+  EXPECT_NE(html.find("data-status=\"missing\""), std::string::npos);
+  r.missing_shards.clear();
+  html = render_suite_index_html(r);
+  EXPECT_EQ(html.find("Partial"), std::string::npos);
+  EXPECT_EQ(html.find("(partial)"), std::string::npos);
+}
+
+TEST(SuiteIndexHtml, ARerunIsLinkedAsARerunOfItsSeed) {
+  SuiteResult r = sample_suite_result();
+  r.rerun_failed = 2;
+  Cell& c = r.cells[5];  // kill_all × node: conformance failure, seeds 1-3
+  ASSERT_EQ(c.runs.size(), 3u);
+  CellRun rerun = c.runs[1];
+  rerun.rerun = 1;
+  rerun.exit_code = 0;
+  rerun.failed.clear();
+  rerun.recovery_median_ms = 1.25;
+  rerun.report_dir = "cells/kill_all/node/run-2-rerun-1";
+  c.runs.insert(c.runs.begin() + 2, rerun);
+  c.status = CellStatus::flaky;
+  EXPECT_EQ(run_link_text(c, 1), "run 2");
+  EXPECT_EQ(run_link_text(c, 2), "run 2 rerun 1");
+  EXPECT_EQ(run_link_text(c, 3), "run 3");
+  EXPECT_EQ(repeats_text(c), "3/4 fail (1 rerun)");
+  const std::string html = render_suite_index_html(r);
+  EXPECT_NE(html.find("href=\"cells/kill_all/node/run-2-rerun-1/report.html\" title=\"seed 2, rerun 1: pass, 2.5 s, recovery median 1.2 ms"),
+            std::string::npos) << html;
+  EXPECT_NE(html.find(">run 2 rerun 1</a>"), std::string::npos);
+  EXPECT_NE(html.find("rerun up to 2 times (a cell that then passes is flaky)"), std::string::npos);
+  EXPECT_NE(render_suite_junit(r).find("seed 2 (rerun 1): pass"), std::string::npos);
 }
 
 TEST(SuiteIndexHtml, RunLinksAreRelativePercentEncodedAndEscaped) {
@@ -111,7 +165,7 @@ TEST(SuiteIndexHtml, NothingFromTheSuiteReachesThePageUnescapedAndNothingIsFetch
   const std::string html = render_suite_index_html(sample_suite_result());
   for (const char* raw : {"<wait>", "peer <&", "<b>not</b>", "<suite>", "<cmd>"})
     EXPECT_EQ(html.find(raw), std::string::npos) << raw;
-  EXPECT_NE(html.find("<title>forkcheck suite: sample &lt;suite&gt; — exit 1</title>"), std::string::npos);
+  EXPECT_NE(html.find("<title>forkcheck suite: sample &lt;suite&gt; — exit 1 (partial)</title>"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("http"), std::string::npos);
@@ -137,8 +191,8 @@ TEST(SuiteJunit, ParsesAsXmlATestsuitePerTargetATestcasePerScenario) {
   }
   EXPECT_EQ(root.attr("tests"), "16");
   EXPECT_EQ(root.attr("failures"), "3");  // conformance failure, unexpected pass, flaky
-  EXPECT_EQ(root.attr("errors"), "4");    // reference failed ×2, could not run, undecided
-  EXPECT_EQ(root.attr("skipped"), "6");   // expected failure, flaky (expected), skipped ×4
+  EXPECT_EQ(root.attr("errors"), "5");    // reference failed ×2, could not run, undecided, missing
+  EXPECT_EQ(root.attr("skipped"), "5");   // expected failure, flaky (expected), skipped ×3
 }
 
 TEST(SuiteJunit, EachStatusBecomesTheElementCIUnderstands) {
@@ -166,6 +220,21 @@ TEST(SuiteJunit, EachStatusBecomesTheElementCIUnderstands) {
   EXPECT_NE(conformance.text.find("seed 3: fail (service_available, no_dropped_requests), cells/kill_all/node/run-2/report.html"),
             std::string::npos) << conformance.text;
   EXPECT_EQ(suites[3]->all("properties")[0]->all("property")[3]->attr("value"), "gunicorn not on PATH");
+  const XmlElement& missing = *suites[3]->all("testcase")[3]->all("error")[0];
+  EXPECT_EQ(missing.attr("type"), "missing");
+}
+
+TEST(SuiteJunit, APartialResultIsAPropertyOfEveryTestsuite) {
+  SuiteResult r = sample_suite_result();
+  XmlElement root = parse_xml(render_suite_junit(r));
+  for (const XmlElement* s : root.all("testsuite")) {
+    const auto props = s->all("properties")[0]->all("property");
+    const auto partial = std::find_if(props.begin(), props.end(), [](const XmlElement* p) { return p->attr("name") == "partial"; });
+    ASSERT_NE(partial, props.end()) << s->attr("name");
+    EXPECT_EQ((*partial)->attr("value"), "shard 2/2 missing, not given to merge (1 cell)");
+  }
+  r.missing_shards.clear();
+  EXPECT_EQ(render_suite_junit(r).find("\"partial\""), std::string::npos);
 }
 
 TEST(SuiteJunit, TheStrictReaderRejectsWhatIsNotXml) {
@@ -180,7 +249,7 @@ TEST(SuiteJunit, TheStrictReaderRejectsWhatIsNotXml) {
 TEST(SuiteSummaryMd, AMatrixRowPerScenarioAColumnPerTarget) {
   const SuiteResult r = sample_suite_result();
   const std::string md = render_suite_summary_md(r);
-  EXPECT_NE(md.find("## forkcheck suite `sample <suite>`: exit 1 — a cell failed unexpectedly"), std::string::npos) << md;
+  EXPECT_NE(md.find("## forkcheck suite `sample <suite>` (partial): exit 1 — a cell failed unexpectedly"), std::string::npos) << md;
   EXPECT_NE(md.find("| Scenario | refcluster (reference) | node | peer <&\"'> | gunicorn |\n|---|---|---|---|---|\n"),
             std::string::npos) << md;
   std::size_t rows = 0;
@@ -190,7 +259,8 @@ TEST(SuiteSummaryMd, AMatrixRowPerScenarioAColumnPerTarget) {
     ++rows;
   }
   EXPECT_EQ(rows, r.scenarios.size());
-  EXPECT_NE(md.find("| `kill_all` | ✅ passed | ❌ **conformance failure**: service_available, no_dropped_requests; 3/3 fail |"),
+  EXPECT_NE(md.find("| `kill_all` | ✅ passed; 2.5 s | ❌ **conformance failure**: service_available, no_dropped_requests; "
+                    "3/3 fail; 7.5 s |"),
             std::string::npos) << md;
 }
 
@@ -200,7 +270,7 @@ TEST(SuiteSummaryMd, ListsTheUnexpectedCellsWithFailuresAndRecoveryThenTheExpect
   ASSERT_NE(unexpected, std::string::npos) << md;
   ASSERT_NE(expected, std::string::npos) << md;
   const std::string listed = md.substr(unexpected, expected - unexpected);
-  EXPECT_EQ(count(listed, "\n- "), 7u) << listed;
+  EXPECT_EQ(count(listed, "\n- "), 8u) << listed;
   EXPECT_NE(listed.find("- `kill_all` × `node`: **conformance failure** — failing service_available, no_dropped_requests; "
                         "3/3 fail; recovery median per run (ms): 850.0, 850.0, 850.0"),
             std::string::npos) << listed;
@@ -209,6 +279,31 @@ TEST(SuiteSummaryMd, ListsTheUnexpectedCellsWithFailuresAndRecoveryThenTheExpect
                     "850.0 ms. never respawns & \"says so\""),
             std::string::npos) << md;
   EXPECT_NE(md.find("Skipped targets: `gunicorn` (gunicorn not on PATH)"), std::string::npos) << md;
+}
+
+TEST(SuiteSummaryMd, APartialResultSaysSoUnderTheHeadingWithTheMissingCells) {
+  SuiteResult r = sample_suite_result();
+  std::string md = render_suite_summary_md(r);
+  EXPECT_NE(md.find("exit 1 — a cell failed unexpectedly, passed unexpectedly (a stale expectation) or was flaky\n\n"
+                    "**Partial result**: shard 2/2 missing, not given to merge (1 cell). Their cells are marked missing; "
+                    "this result cannot pass.\n\n- shard 2/2: `crash_loop` × `gunicorn`\n"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("merged from shards 1/2 of 2"), std::string::npos);
+  EXPECT_NE(md.find("- `crash_loop` × `gunicorn`: **missing**. shard 2/2: not given to merge"), std::string::npos) << md;
+  r.missing_shards.clear();
+  md = render_suite_summary_md(r);
+  EXPECT_EQ(md.find("artial"), std::string::npos);
+}
+
+TEST(SuiteSummaryMd, WhereTheTimeGoesPerTargetAndTheSlowestCells) {
+  const std::string md = render_suite_summary_md(sample_suite_result());
+  const auto at = md.find("### Where the time goes\n\nThe cells' runs took 45.0 s (`refcluster` 10.0 s, `node` 15.0 s, "
+                          "`peer <&\"'>` 20.0 s). Slowest cells:\n\n");
+  ASSERT_NE(at, std::string::npos) << md;
+  EXPECT_NE(md.find("- `kill_all` × `node`: 7.5 s (3 runs)\n- `kill_all` × `peer <&\"'>`: 7.5 s (3 runs)\n"
+                    "- `hang & <wait>` × `peer <&\"'>`: 7.5 s (3 runs)\n- `walkthrough` × `refcluster`: 2.5 s (1 run)\n",
+                    at),
+            std::string::npos) << md.substr(at);
 }
 
 }  // namespace

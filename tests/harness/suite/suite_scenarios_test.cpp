@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <variant>
 
 #include "harness/suite/suite_scenarios.hpp"
 
@@ -69,6 +70,31 @@ TEST_F(SuiteScenarios, ErrorsNameWhatFailed) {
   write("more/alpha.yaml", "{}\n");
   EXPECT_TRUE(names(suite({"a.yaml", "more/alpha.yaml"}), &error).empty());
   EXPECT_NE(error.find("two scenarios named 'alpha'"), std::string::npos) << error;
+}
+
+// The suite files forkcheck ships: the default suite and the CI recipe's example (ci/), each with
+// every expectation naming a scenario it runs; the example fills 3 shards and shows an expected
+// failure with its reason.
+TEST(SuiteShippedFiles, TheDefaultSuiteAndTheCiExampleExpectOnlyScenariosTheyRun) {
+  const char* source = std::getenv("FORKCHECK_SOURCE_DIR");
+  if (source == nullptr) GTEST_SKIP() << "needs FORKCHECK_SOURCE_DIR (ctest sets it)";
+  for (const char* relative : {"scenarios/conformance.yaml", "ci/example-suite.yaml"}) {
+    auto loaded = load_suite_file((fs::path(source) / relative).string());
+    ASSERT_TRUE(std::holds_alternative<SuiteFile>(loaded)) << std::get<ScenarioError>(loaded).to_string();
+    const SuiteFile& file = std::get<SuiteFile>(loaded);
+    std::string error;
+    const auto scenarios = expand_scenarios(file, {}, &error);
+    ASSERT_TRUE(scenarios) << relative << ": " << error;
+    std::vector<std::string> names;
+    for (const auto& sc : *scenarios) names.push_back(sc.name);
+    const auto unused = check_expectations(file, names);
+    EXPECT_FALSE(unused) << unused->to_string();
+    if (std::string(relative) != "ci/example-suite.yaml") continue;
+    EXPECT_GE(scenarios->size(), 3u) << "the workflow deals it to 3 shards";
+    ASSERT_EQ(file.targets.size(), 1u) << "the user's server (refcluster is added as the reference)";
+    ASSERT_FALSE(file.targets[0].expected.empty()) << "an expected failure, to show one";
+    EXPECT_EQ(file.targets[0].expected[0].expectation, Expectation::fail);
+  }
 }
 
 TEST(SuiteRequires, ATargetWhoseProgramIsNotOnPathIsSkipped) {

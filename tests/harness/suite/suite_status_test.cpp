@@ -6,8 +6,14 @@
 namespace forkcheck::harness {
 namespace {
 
-// A run: "pass", "undecided", "error" or the failing properties separated by spaces.
+// A run: "pass", "undecided", "error" or the failing properties separated by spaces; "rerun X" is
+// X as the first rerun of its seed (--rerun-failed).
 CellRun run(const std::string& outcome) {
+  if (outcome.starts_with("rerun ")) {
+    CellRun r = run(outcome.substr(6));
+    r.rerun = 1;
+    return r;
+  }
   CellRun r;
   if (outcome == "pass") r.exit_code = 0;
   else if (outcome == "undecided") r.exit_code = 3, r.unknown = {"no_orphans"};
@@ -93,6 +99,17 @@ TEST(SuiteStatus, TableOfVerdictsGivesStatusesAndExitCodes) {
       {{"pass", "pass"}, {"pass", "undecided"}, flaky({"no_orphans"}), CellStatus::flaky_expected, 0},
       {{"pass", "pass"}, {"pass", "undecided"}, flaky(), CellStatus::flaky_expected, 0},
       {{"pass", "pass"}, {"pass", "undecided"}, flaky({"service_available"}), CellStatus::undecided, 3},
+      // --rerun-failed: the rules judge the runs and their reruns together; passing on rerun is
+      // flaky, never passed, and flaky still fails the suite
+      {{"pass"}, {"service_available", "rerun pass"}, std::nullopt, CellStatus::flaky, 1},
+      {{"pass"}, {"service_available", "rerun service_available"}, std::nullopt, CellStatus::conformance_failure, 1},
+      {{"pass"}, {"undecided", "rerun pass"}, std::nullopt, CellStatus::flaky, 1},
+      {{"pass"}, {"undecided", "rerun undecided"}, std::nullopt, CellStatus::undecided, 3},
+      {{"pass"}, {"service_available no_orphans", "rerun pass"}, fails({"service_available"}), CellStatus::flaky, 1},
+      {{"pass"}, {"undecided", "rerun service_available"}, fails({"service_available"}), CellStatus::expected_failure, 0},
+      {{"pass"}, {"undecided", "rerun pass"}, flaky({"service_available"}), CellStatus::flaky, 1},
+      {{"pass"}, {"undecided", "rerun pass"}, flaky({"no_orphans"}), CellStatus::flaky_expected, 0},
+      {{"pass"}, {"no_orphans", "rerun pass"}, flaky({"service_available"}), CellStatus::conformance_failure, 1},
   };
   for (std::size_t i = 0; i < table.size(); ++i) {
     SuiteResult r = suite(table[i]);
@@ -110,6 +127,29 @@ TEST(SuiteStatus, TheReferenceCellItself) {
   r = suite({{"pass", "undecided"}, {"pass"}, std::nullopt, CellStatus::passed, 0});
   judge_cells(r);
   EXPECT_EQ(r.cells[0].status, CellStatus::undecided);
+}
+
+TEST(SuiteStatus, AFlakyAfterRerunCellSaysSoInItsNote) {
+  SuiteResult r = suite({{"pass"}, {"service_available", "rerun pass"}, std::nullopt, CellStatus::flaky, 1});
+  judge_cells(r);
+  EXPECT_EQ(r.cells[1].note, "failed 1/2 runs (service_available); reruns: 1/1 pass");
+  r = suite({{"pass"}, {"undecided", "rerun pass"}, std::nullopt, CellStatus::flaky, 1});
+  judge_cells(r);
+  EXPECT_EQ(r.cells[1].note, "undecided in 1/2 runs (unknown: no_orphans), passed on rerun; reruns: 1/1 pass");
+}
+
+TEST(SuiteStatus, AMissingCellKeepsItsStatusAndMakesTheSuiteExit2) {
+  SuiteResult r = suite({{"pass"}, {}, std::nullopt, CellStatus::skipped, 0});
+  r.cells[1].status = CellStatus::missing;
+  r.cells[1].note = "shard 2/2: not given to merge";
+  judge_cells(r);
+  EXPECT_EQ(r.cells[1].status, CellStatus::missing);
+  EXPECT_EQ(r.cells[1].note, "shard 2/2: not given to merge");
+  EXPECT_EQ(suite_exit_code(r.cells), 2);
+  std::vector<Cell> cells = r.cells;
+  cells.push_back(cell("peer", {"pass"}));
+  cells.back().status = CellStatus::unexpected_pass;
+  EXPECT_EQ(suite_exit_code(cells), 1) << "an unexpected result outranks a missing cell";
 }
 
 TEST(SuiteStatus, SkippedCellsDoNotChangeTheExitCode) {
@@ -133,7 +173,8 @@ TEST(SuiteStatus, AnUnexpectedFailureOutranksACellThatCouldNotRun) {
 TEST(SuiteStatus, StatusNamesRoundTrip) {
   for (CellStatus s : {CellStatus::passed, CellStatus::expected_failure, CellStatus::flaky_expected,
                        CellStatus::conformance_failure, CellStatus::unexpected_pass, CellStatus::flaky,
-                       CellStatus::reference_failed, CellStatus::could_not_run, CellStatus::undecided, CellStatus::skipped})
+                       CellStatus::reference_failed, CellStatus::could_not_run, CellStatus::undecided, CellStatus::skipped,
+                       CellStatus::missing})
     EXPECT_EQ(cell_status_from_string(to_string(s)), s);
 }
 
