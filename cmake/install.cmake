@@ -34,6 +34,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nodejs, gunicorn, nginx-light")  # the peers of scenarios/targets
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nodejs, gunicorn, nginx-light, apache2-bin, uwsgi-core, uwsgi-plugin-python3, puma")  # the peers of scenarios/targets
 set(CPACK_STRIP_FILES ON)
 include(CPack)

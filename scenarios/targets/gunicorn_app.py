@@ -1,5 +1,6 @@
-"""A WSGI app for gunicorn as a forkcheck target: GET / answers 'Hello from worker' and names the
-worker process in X-Worker-Pid. Run it with gunicorn-target.sh PORT WORKERS (sync workers)."""
+"""A WSGI app for gunicorn and uWSGI as forkcheck targets: GET / answers 'Hello from worker' and names the
+worker process in X-Worker-Pid. Run it with gunicorn-target.sh PORT WORKERS (sync workers) or
+uwsgi-target.sh PORT WORKERS [http-socket|http-router]."""
 import os
 
 BODY = b"Hello from worker"
