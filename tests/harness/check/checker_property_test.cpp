@@ -21,7 +21,9 @@ using namespace forkcheck::harness::testing;
 constexpr double kLoadStartMs = 100, kLoadEndMs = 2100, kStopMs = 2200, kTickMs = 10;
 constexpr mono_ns kDeadline = ms_to_ns(1000);  // walkthrough_scenario()'s recovery_deadline_s
 
-int draw(int lo, int hi_exclusive) { return *rc::gen::inRange(lo, hi_exclusive); }
+// Uniform over the whole range from the first case (rapidcheck's inRange grows with the size, which
+// would keep the early cases to small draws), and still shrunk towards lo.
+int draw(int lo, int hi_exclusive) { return *rc::gen::resize(100, rc::gen::inRange(lo, hi_exclusive)); }
 bool chance(int one_in) { return draw(0, one_in) == 0; }
 
 // Every property but the thresholds, so each verdict the checker can give is compared.
@@ -59,8 +61,8 @@ class World {
   }
 
   void add_events() {
-    std::vector<int> times =
-        *rc::gen::container<std::vector<int>>(static_cast<std::size_t>(draw(0, 8)), rc::gen::inRange(300, 1900));
+    std::vector<int> times = *rc::gen::container<std::vector<int>>(static_cast<std::size_t>(draw(0, 10)),
+                                                                     rc::gen::resize(100, rc::gen::inRange(300, 1900)));
     std::sort(times.begin(), times.end());
     for (int t : times) event(t);
   }
@@ -88,7 +90,7 @@ class World {
   // A few failures on connections no fault's victim held.
   void add_unrelated_failures() {
     const auto& errors = all_request_errors();
-    for (int k = draw(0, 4); k > 0; --k) {
+    for (int k = draw(0, 7); k > 0; --k) {
       const double end = draw(static_cast<int>(kLoadStartMs) + 1, static_cast<int>(kLoadEndMs));
       RequestRecord r = request(end - 0.5, end, static_cast<std::uint16_t>(60000 + k));
       r.connection_opened_ns = at(kLoadStartMs);
@@ -152,8 +154,8 @@ class World {
   }
 
   void maybe_replace(double death_ms) {
-    if (chance(4)) return;  // never replaced
-    const double fork_ms = death_ms + 0.2 + draw(0, 1500);
+    if (chance(8)) return;  // never replaced
+    const double fork_ms = death_ms + 0.2 + draw(0, 1100);  // one in eleven over the deadline
     if (fork_ms >= kStopMs) return;
     spawn(fork_ms, chance(10) ? std::nullopt : std::optional<double>(fork_ms + 0.5 + draw(0, 5)));
   }
@@ -260,7 +262,8 @@ History generated_history() {
 // of one that died before it was forked, as the kernel does. Every pid the history names is
 // rewritten through the worker it named at that instant.
 History renamed(const History& h) {
-  std::vector<pid_t> fresh = *rc::gen::unique<std::vector<pid_t>>(h.workers.size() + 1, rc::gen::inRange(2, 60000));
+  std::vector<pid_t> fresh =
+      *rc::gen::unique<std::vector<pid_t>>(h.workers.size() + 1, rc::gen::resize(100, rc::gen::inRange(2, 60000)));
   std::map<const WorkerLifetime*, pid_t> to;
   std::map<pid_t, mono_ns> free_since;  // a new pid whose holder has exited, and when
   const pid_t primary = fresh.back();
@@ -269,12 +272,16 @@ History renamed(const History& h) {
   for (const auto& w : h.workers) by_fork.push_back(&w);
   std::stable_sort(by_fork.begin(), by_fork.end(), [](auto* a, auto* b) { return a->fork_ns < b->fork_ns; });
   for (const WorkerLifetime* w : by_fork) {
-    std::vector<pid_t> reusable;
+    // Mostly the pid freed last (a replacement then gets its victim's pid, as the kernel often does).
+    std::vector<std::pair<mono_ns, pid_t>> reusable;
     for (const auto& [pid, since] : free_since)
-      if (since < w->fork_ns) reusable.push_back(pid);
+      if (since < w->fork_ns) reusable.emplace_back(since, pid);
+    std::sort(reusable.begin(), reusable.end());
     pid_t pid = fresh.back();
     fresh.pop_back();
-    if (!reusable.empty() && !chance(3)) pid = reusable[static_cast<std::size_t>(draw(0, static_cast<int>(reusable.size())))];
+    if (!reusable.empty() && !chance(5))
+      pid = chance(2) ? reusable.back().second
+                      : reusable[static_cast<std::size_t>(draw(0, static_cast<int>(reusable.size())))].second;
     to[w] = pid;
     free_since.erase(pid);
     if (w->exit_ns) free_since[pid] = *w->exit_ns;
