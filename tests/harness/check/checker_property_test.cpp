@@ -360,17 +360,17 @@ RC_GTEST_PROP(CheckerProperties, AFailureBeforeItsVictimsDeathOrPastTheBoundIsNe
     c.signal = SIGCONT;
     c.victim_client_ports.clear();
     c.sent_ns = at(t + 10 + draw(0, 500));
-    c.confirmed_ns = c.sent_ns + ms_to_ns(0.1);
+    c.confirmed_ns = c.sent_ns + 100'000;
     h.faults = {f, c};
     from = f.sent_ns;
     to = *c.confirmed_ns;
   } else {  // killed, by SIGKILL at once or by a handled signal later
     f.kind = FaultKind::kill_worker;
     f.signal = chance(2) ? SIGKILL : SIGQUIT;
-    const mono_ns death = f.sent_ns + (f.signal == SIGKILL ? ms_to_ns(0.05) : ms_to_ns(1 + draw(0, 500)));
+    const mono_ns death = f.sent_ns + (f.signal == SIGKILL ? mono_ns{50'000} : ms_to_ns(1 + draw(0, 500)));
     v.exit_ns = death;
     v.exit_signal = f.signal;
-    f.death_seen_ns = death + ms_to_ns(0.05);
+    f.death_seen_ns = death + 50'000;
     h.faults = {f};
     from = std::max(f.sent_ns, death - kDeathStampSlack);
     to = *f.death_seen_ns + kDeadline;
@@ -425,7 +425,7 @@ RC_GTEST_PROP(CheckerProperties, AClusterThatHoldsNAndAnswersEverythingPasses, (
     late.connection_id = k;
     late.intended_ns = at(kStopMs - 1 - draw(0, 50));
     late.start_ns = at(kStopMs + 0.1 + draw(0, 50));
-    late.end_ns = late.connection_opened_ns = late.start_ns + ms_to_ns(0.05);
+    late.end_ns = late.connection_opened_ns = late.start_ns + 50'000;
     late.error = RequestError::refused;
     h.requests.push_back(late);
   }
