@@ -8,8 +8,10 @@
 //    reports it and is `unknown` (the run did not exercise what it meant to), never `pass`.
 //  - The service window runs from the first accepted connection (target.listening_ns) to the stop
 //    (or a fault aimed at the primary): no_dropped_requests and service_available ignore requests
-//    started outside it (probes refused during start-up, requests after the stop).
+//    sent outside it (probes refused during start-up, requests the load sent after the stop).
 //  - A recovery whose deadline had not passed when the run ended is `unknown`.
+//  - N must hold, not touch: a death no fault caused that leaves fewer than N ready is judged as a
+//    fault's recovery is (workers_restored), and named in its evidence.
 //  - steps_match_walkthrough is checked only for walkthrough scenarios; otherwise it is omitted.
 #include <cstddef>
 #include <optional>
