@@ -152,7 +152,8 @@ int main(int argc, char** argv) {
   if (*explore_cmd) {
     explore.program = argv[0];
     if (!forkcheck::harness::parse_signal_list(explore_signals, explore.signals)) {
-      std::cerr << "forkcheck: --signals: expected signal names or numbers separated by commas\n";
+      std::cerr << "forkcheck: --signals: expected signal names or numbers separated by commas, each ending a process "
+                   "by default (SIGSTOP, SIGCONT and the like are not kills)\n";
       return forkcheck::to_int(ExitCode::cannot_run);
     }
     return forkcheck::to_int(forkcheck::harness::explore(explore).code);

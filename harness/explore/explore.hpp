@@ -43,7 +43,8 @@ struct ExploreSummary {
 
 ExploreSummary explore(const ExploreOptions& options);
 
-// "SIGKILL,TERM,15" -> {9, 15, 15}; false on an unknown name or an empty list.
+// "SIGKILL,TERM,15" -> {9, 15, 15}; false on an unknown name, an empty list, or a signal that does not
+// end a process by default (SIGSTOP, SIGCONT, ...: stop_worker's and cont_worker's, not a kill).
 bool parse_signal_list(const std::string& text, std::vector<int>& out);
 
 }  // namespace forkcheck::harness

@@ -35,9 +35,10 @@ std::string schedule_yaml(const ExploreSchedule& schedule, const ExploreCase& c,
   std::ostringstream faults;
   for (const ExploreFault& f : schedule) {
     at += f.delay_ms / 1000.0;
-    faults << "  - kind: kill_worker\n"
-           << "    signal: " << signal_name(f.signal) << "\n"
-           << "    at_s: " << seconds(at) << "\n"
+    // A SIGTERM asks a worker to drain: term_worker, judged as such (graceful_worker_stop, nothing excused).
+    if (terminates_workers(FaultKind::kill_worker, f.signal)) faults << "  - kind: term_worker\n";
+    else faults << "  - kind: kill_worker\n" << "    signal: " << signal_name(f.signal) << "\n";
+    faults << "    at_s: " << seconds(at) << "\n"
            << "    victim: " << (f.newest ? "newest" : "random") << "\n"
            << "    victims: " << f.victims << "\n";
   }
@@ -74,7 +75,7 @@ bool parse_signal_list(const std::string& text, std::vector<int>& out) {
   std::istringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
     const auto signal = signal_from_string(item);
-    if (!signal) return false;
+    if (!signal || !ends_process_by_default(*signal)) return false;  // a SIGSTOP is stop_worker's, not a kill
     signals.push_back(*signal);
   }
   if (signals.empty()) return false;

@@ -11,7 +11,7 @@
 namespace forkcheck::harness {
 
 // One fault: `delay_ms` after the previous one (the first: after warm-up), `victims` workers chosen
-// at random or the newest, sent `signal`.
+// at random or the newest, sent `signal`: a kill_worker, or a term_worker for SIGTERM.
 struct ExploreFault {
   int delay_ms = 0;
   int victims = 1;

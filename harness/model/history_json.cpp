@@ -74,7 +74,7 @@ json to_json(const FaultRecord& f) {
   return {{"kind", to_string(f.kind)}, {"signal", f.signal}, {"scheduled_ns", f.scheduled_ns},
           {"sent_ns", f.sent_ns},      {"victims", f.victims}, {"victim_client_ports", f.victim_client_ports},
           {"death_seen_ns", opt(f.death_seen_ns)}, {"confirmed_ns", opt(f.confirmed_ns)}, {"path", f.path},
-          {"note", f.note}};
+          {"note", f.note}, {"storm", f.storm}};
 }
 
 FaultRecord fault_from(const json& j) {
@@ -89,6 +89,7 @@ FaultRecord fault_from(const json& j) {
   get_opt(j, "confirmed_ns", f.confirmed_ns);
   get(j, "path", f.path);
   get(j, "note", f.note);
+  get(j, "storm", f.storm);
   return f;
 }
 

@@ -118,6 +118,17 @@ int default_signal(FaultKind k) {
   }
 }
 
+// kill_worker is a kill only with a signal whose default action ends a process; a SIGTERM is one,
+// and is judged as term_worker's (the worker must drain). Empty when `signal` kills; else why not.
+std::string not_a_kill(int signal) {
+  if (ends_process_by_default(signal)) return {};
+  const std::string name = signal_name(signal);
+  if (signal == SIGCONT) return name + " does not kill: use kind: cont_worker to continue a stopped worker";
+  if (signal == SIGSTOP || signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU)
+    return name + " stops a worker, it does not kill it: use kind: stop_worker (and cont_worker to continue it)";
+  return name + " does not kill: its default action is to be ignored (kill_worker needs a signal that ends a process)";
+}
+
 FaultKind read_kind(const Reader& r, const YAML::Node& n, const std::string& path) {
   const auto kind_node = n["kind"];
   if (!kind_node) r.fail(n, path + ".kind", "missing (every fault needs a kind)");
@@ -217,6 +228,7 @@ FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& pa
   if (auto v = n["signal"]; v && f.kind == FaultKind::kill_worker) {
     const auto sig = signal_from_string(r.text(v, path + ".signal"));
     if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");
+    if (const std::string why = not_a_kill(*sig); !why.empty()) r.fail(v, path + ".signal", why);
     f.signal = *sig;
   }
   if (auto v = n["at_s"]) f.at_s = r.non_negative(v, path + ".at_s");
@@ -253,6 +265,8 @@ void read_properties(const Reader& r, const YAML::Node& n, Scenario& s) {
       r.fail(n[i], field, "steps_match_walkthrough needs walkthrough: true");
     if (*p == Property::graceful_stop && !has_fault(s, FaultKind::term_primary))
       r.fail(n[i], field, "graceful_stop needs a term_primary fault");
+    if (*p == Property::graceful_worker_stop && !terminates_workers_in(s))
+      r.fail(n[i], field, "graceful_worker_stop needs a term_worker fault (or kill_worker with signal SIGTERM)");
     if (is_threshold(*p) && !threshold_set(s, *p))
       r.fail(n[i], field, name + " is a threshold: set its bound under thresholds: (it is then checked without being listed)");
     s.properties.push_back(*p);

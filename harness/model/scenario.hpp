@@ -111,7 +111,8 @@ struct ScenarioError {
 
 // addition: the properties a run checks: the scenario's list, or every applicable one when the file
 // had none (steps_match_walkthrough only when walkthrough is true, bounded_restarts only when
-// max_forks_per_s is set, graceful_stop only with a term_primary fault); then, in either case, the
+// max_forks_per_s is set, graceful_stop only with a term_primary fault, graceful_worker_stop only
+// with a fault that sends SIGTERM to workers); then, in either case, the
 // threshold properties whose bound the scenario sets.
 std::vector<Property> properties_to_check(const Scenario& s);
 // Whether p is a threshold property, and whether `s` sets its bound.
@@ -119,6 +120,8 @@ bool is_threshold(Property p);
 bool threshold_set(const Scenario& s, Property p);
 // addition: the scenario has a wire_fuzz fault.
 bool fuzzes_wire(const Scenario& s);
+// The scenario sends SIGTERM to workers (term_worker, or kill_worker with SIGTERM): graceful_worker_stop applies.
+bool terminates_workers_in(const Scenario& s);
 // One warning per placeholder the scenario's faults act through that the target template lacks
 // (today: a create_file/remove_file fault on {crash_file} while the template has no {crash_file}, so
 // the target is never told of the file and the fault cannot act on it). For the run's start, when a

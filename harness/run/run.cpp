@@ -156,6 +156,7 @@ ExitCode Run::wait_until_serving() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   history_.target.listening_ns = monotonic_ns();
+  observer_.end_start_up(*history_.target.listening_ns);  // a later exec is not a wrapper's
   return wait_for_workers(deadline);
 }
 

@@ -41,7 +41,7 @@ void write_header(std::ostream& o, const History& h, const Scenario& s, const Re
     << "</code></li></ul>\n";
 }
 
-void write_timeline(std::ostream& o, const History& h, const ReportModel& m) {
+void write_timeline(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   std::vector<TimelineAnchor> anchors;
   for (std::size_t i = 0; i < m.table.rows.size(); ++i) {
     const TableRow& r = m.table.rows[i];
@@ -50,7 +50,7 @@ void write_timeline(std::ostream& o, const History& h, const ReportModel& m) {
                          "Step " + std::to_string(r.step) + ": " + r.action + " at " + rel_ms(h, r.t_ns) + " ms",
                          "#row-" + std::to_string(i + 1), *r.t_ns});
   }
-  const TimelineModel t = build_timeline(h);
+  const TimelineModel t = build_timeline(h, s);
   o << "<h2 id=\"timeline\">Timeline</h2>\n<figure>\n" << render_timeline_svg(h, t, m.recoveries, anchors)
     << "<figcaption>" << h.workers.size() << " worker lanes below the primary's, " << h.faults.size()
     << " fault markers (F1, F2, …), " << t.seen[0] + t.seen[1] + t.seen[2] << " load requests ("
@@ -158,7 +158,7 @@ std::string render_html_report(const History& h, const Scenario& s, const std::v
   std::ostringstream o;
   o << html_page_start("forkcheck: " + s.name + " — " + std::string(to_string(m.overall)), kPageStyle);
   write_header(o, h, s, m);
-  write_timeline(o, h, m);
+  write_timeline(o, h, s, m);
   write_table(o, h, m);
   write_tracker(o, m);
   write_properties(o, results);

@@ -42,9 +42,9 @@ std::vector<CountStep> count_steps(const History& h) {
   return steps;
 }
 
-PointOutcome outcome_of(const History& h, const RequestRecord& r) {
+PointOutcome outcome_of(const History& h, const Scenario& s, const RequestRecord& r) {
   if (r.error == RequestError::ok) return PointOutcome::ok;
-  return excusing_fault(h, r) ? PointOutcome::excused : PointOutcome::failed;
+  return excusing_fault(h, s, r) ? PointOutcome::excused : PointOutcome::failed;
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ std::string_view to_string(PointOutcome o) {
   return name_in(kNames, o).value_or("?");
 }
 
-TimelineModel build_timeline(const History& h, TimelineLimits limits) {
+TimelineModel build_timeline(const History& h, const Scenario& s, TimelineLimits limits) {
   TimelineModel m;
   m.n = h.target.workers;
   m.end_ms = std::max(1.0, ns_to_ms(last_instant(h) - h.target.launch_ns));
@@ -66,7 +66,7 @@ TimelineModel build_timeline(const History& h, TimelineLimits limits) {
   for (const auto& r : h.requests) {
     if (r.probe) continue;
     const RequestPoint p{ns_to_ms(r.intended_ns - h.target.launch_ns), ns_to_ms(r.end_ns - r.intended_ns),
-                         outcome_of(h, r), r.id, r.error};
+                         outcome_of(h, s, r), r.id, r.error};
     const auto o = static_cast<std::size_t>(p.outcome);
     ++m.seen[o];
     if (p.outcome != PointOutcome::ok) {

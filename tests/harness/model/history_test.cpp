@@ -68,7 +68,7 @@ TEST(HistoryQueries, AStoppedWorkerIsNotReadyUntilContinued) {
   h.faults.insert(h.faults.begin(), stop);
   EXPECT_EQ(ready_workers_at(h, at(400)), 4);
   EXPECT_EQ(ready_workers_at(h, at(600)), 3);
-  EXPECT_TRUE(stopped_at(h, worker_pid(2), at(600)));
+  EXPECT_TRUE(stopped_at(h, h.workers[2], at(600)));
   // The later kill's recovery: three ready workers besides the victim are not N = 4.
   EXPECT_FALSE(recovery_after(h, 1).restored_ns);
   FaultRecord cont = stop;
