@@ -145,6 +145,12 @@ mono_ns service_end_ns(const History& h) {
   return t;
 }
 
+std::optional<mono_ns> harness_stop_not_before_ns(const History& h, double stop_grace_s) {
+  for (const auto& f : h.faults)
+    if (f.kind == FaultKind::term_primary && f.sent_ns > 0) return f.sent_ns + seconds_to_ns(stop_grace_s);
+  return std::nullopt;
+}
+
 const WorkerLifetime* find_worker(const History& h, pid_t pid) {
   for (const auto& w : h.workers)
     if (w.pid == pid) return &w;

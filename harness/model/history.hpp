@@ -211,6 +211,12 @@ bool expects_death(const FaultRecord& f);
 // the run" in evidence means this instant.
 mono_ns service_end_ns(const History& h);
 
+// The earliest instant the harness's own stop SIGTERM may come (docs/design.md, section 4 step 5): a
+// primary that a term_primary fault already signalled is stopping on its own, and gets stop_grace_s
+// from that signal with no second one (for many servers a second SIGTERM means "stop now"). Empty:
+// no term_primary fault was sent, the harness stops the primary when the load ends.
+std::optional<mono_ns> harness_stop_not_before_ns(const History& h, double stop_grace_s);
+
 const WorkerLifetime* find_worker(const History& h, pid_t pid);
 // Whether a stop_worker fault saw `pid` stopped at or before t and no later cont_worker saw it
 // running again: a stopped worker serves nothing, so it is not ready whatever it did before.

@@ -466,6 +466,10 @@ void Run::stop_target() {
   for (const HelperProcess& p : observer_.helpers()) known.push_back(p.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
   const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
+  // A primary already told to stop by a term_primary fault gets its grace from that signal: neither
+  // the load's end nor the fault's 2 s confirmation may cut it short with a second SIGTERM.
+  if (const auto not_before = harness_stop_not_before_ns(history_, setup_.scenario.stop_grace_s))
+    target_.wait_exit_until(*not_before);
   history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
