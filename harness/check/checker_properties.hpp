@@ -23,7 +23,8 @@ PropertyResult check_failed_request_ratio(const History& h, const Scenario& s);
 PropertyResult check_recovery_time(const History& h, const Scenario& s);
 
 // The service window's rule (docs/design.md, section 6), shared by every property over requests: a request
-// belongs to its intended instant, and counts when that instant is in [window_start, service_end_ns).
+// belongs to its intended instant, and counts when that instant is in [window_start, service_end_ns)
+// and the harness did not cut it (cut_by_harness: RequestError::cancelled).
 mono_ns request_instant(const RequestRecord& r);
 mono_ns window_start(const History& h);
 bool in_window(const RequestRecord& r, mono_ns start, mono_ns end);

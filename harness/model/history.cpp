@@ -11,7 +11,7 @@
 namespace forkcheck::harness {
 namespace {
 
-constexpr NameTable<RequestError, 10> kErrorNames{{
+constexpr NameTable<RequestError, 11> kErrorNames{{
     {RequestError::ok, "ok"},
     {RequestError::refused, "refused"},
     {RequestError::connect_timeout, "connect_timeout"},
@@ -22,6 +22,7 @@ constexpr NameTable<RequestError, 10> kErrorNames{{
     {RequestError::bad_body, "bad_body"},
     {RequestError::bad_response, "bad_response"},
     {RequestError::other, "other"},
+    {RequestError::cancelled, "cancelled"},
 }};
 
 constexpr NameTable<FaultKind, 11> kFaultNames{{
@@ -104,6 +105,8 @@ std::string_view to_string(RequestError e) {
 std::optional<RequestError> request_error_from_string(std::string_view name) {
   return value_named(kErrorNames, name);
 }
+
+bool cut_by_harness(const RequestRecord& r) { return r.error == RequestError::cancelled; }
 
 const std::vector<RequestError>& all_request_errors() {
   static const std::vector<RequestError> all = values_of(kErrorNames);

@@ -30,6 +30,7 @@ enum class RequestError {
   bad_body,     // 200, but the body is not the expected one
   bad_response, // bytes that are not an HTTP/1.1 response
   other,        // any other socket error (errno kept in RequestRecord::sys_errno)
+  cancelled,    // cut by the harness's own interrupt (SIGINT/SIGTERM to forkcheck): no verdict on the target
 };
 std::string_view to_string(RequestError e);
 
@@ -195,6 +196,8 @@ int live_workers_at(const History& h, mono_ns t);
 
 // --- additions (pure queries over a History; history.cpp) ----------------------------------------
 std::optional<RequestError> request_error_from_string(std::string_view name);
+// A request the harness cut itself (RequestError::cancelled): no property counts it, whatever its window.
+bool cut_by_harness(const RequestRecord& r);
 const std::vector<RequestError>& all_request_errors();
 std::optional<FaultKind> fault_kind_from_string(std::string_view name);
 
