@@ -37,7 +37,7 @@ TEST(SuiteExcused, EveryOutputShowsACellsFailedRequestsWithTheExcusedBeside) {
   EXPECT_EQ(requests_failed_text(*find_cell(r, "kill_all", "refcluster")), "") << "no failed request: nothing to say";
 
   const std::string md = render_suite_summary_md(r);
-  EXPECT_NE(md.find("| `walkthrough` | ✅ passed; 5 failed requests (4 excused) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `walkthrough` | ✅ passed; 5 failed requests (4 excused); 2.5 s |"), std::string::npos) << md;
   const std::string html = render_suite_index_html(r);
   EXPECT_NE(html.find("<div class=\"requests\">5 failed requests (4 excused)</div>"), std::string::npos);
   EXPECT_NE(html.find(", 5 failed requests (4 excused)\""), std::string::npos) << "the run link's tooltip";
