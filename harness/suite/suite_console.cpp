@@ -128,6 +128,8 @@ void SuiteConsole::rerun_finished(const Cell& cell, const CellRun& run) {
     << run_verdict(run);
   if (!run.failed.empty()) o << " " << joined(run.failed);
   o << " " << std::fixed << std::setprecision(1) << run.wall_s << " s";
+  if (const std::string requests = requests_failed_text(run.requests_failed, run.requests_excused); !requests.empty())
+    o << " · " << requests;
   line(o.str());
 }
 

@@ -112,8 +112,7 @@ void write_run_links(std::ostream& o, const Cell& c) {
     if (!run.error.empty()) tip += ": " + run.error;
     tip += ", " + format_one_decimal(run.wall_s) + " s";
     if (run.recovery_median_ms) tip += ", recovery median " + format_ms(*run.recovery_median_ms) + " ms";
-    if (run.requests_failed > 0)
-      tip += ", " + std::to_string(run.requests_failed) + " failed requests (" + std::to_string(run.requests_excused) + " excused)";
+    if (run.requests_failed > 0) tip += ", " + requests_failed_text(run.requests_failed, run.requests_excused);
     const std::string path = run_report_path(run);
     const std::string text = run_link_text(c, i);
     o << (i ? " " : "");

@@ -120,6 +120,10 @@ std::string run_link_text(const Cell& cell, std::size_t i) {
 std::string requests_failed_text(const Cell& cell) {
   std::uint64_t failed = 0, excused = 0;
   for (const CellRun& r : cell.runs) failed += r.requests_failed, excused += r.requests_excused;
+  return requests_failed_text(failed, excused);
+}
+
+std::string requests_failed_text(std::uint64_t failed, std::uint64_t excused) {
   if (failed == 0) return "";
   return std::to_string(failed) + " failed request" + (failed == 1 ? "" : "s") + " (" + std::to_string(excused) +
          " excused)";
