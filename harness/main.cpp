@@ -89,6 +89,10 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--port", explore.port, "TCP port on 127.0.0.1 for every case, 0: a free port each time")
       ->check(CLI::Range(0, 65535))->capture_default_str();
   explore_cmd->add_option("--max-shrinks", explore.max_shrinks, "Shrink candidates run at most")->check(CLI::Range(0, 10000))->capture_default_str();
+  explore_cmd->add_option("--replays", explore.replays,
+                          "Fresh runs of the shrunk counterexample; it fails R'/R, timing-dependent when R' < R")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   std::string explore_signals = "SIGKILL,SIGTERM";
   explore_cmd->add_option("--signals", explore_signals, "Signals a fault may send, comma-separated")->capture_default_str();
   explore_cmd->add_option("--report", explore.report_dir, "Report directory (default: reports/runs/<time>-explore)");

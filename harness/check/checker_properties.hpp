@@ -25,7 +25,8 @@ PropertyResult check_recovery_time(const History& h, const Scenario& s);
 
 // The service window's rule (docs/design.md, section 5), shared by every property over requests: a
 // request belongs to the instant it was sent (its intended instant if it never was), and counts when
-// that instant is in [window_start, service_end_ns).
+// that instant is in [window_start, service_end_ns) and the harness did not cut it (cut_by_harness:
+// RequestError::cancelled).
 mono_ns request_instant(const RequestRecord& r);
 mono_ns window_start(const History& h);
 bool in_window(const RequestRecord& r, mono_ns start, mono_ns end);

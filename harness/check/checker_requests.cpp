@@ -125,6 +125,8 @@ mono_ns window_start(const History& h) {
 }
 
 bool in_window(const RequestRecord& r, mono_ns start, mono_ns end) {
+  // A request the harness's interrupt cut belongs to no window: no property counts it.
+  if (cut_by_harness(r)) return false;
   const mono_ns t = request_instant(r);
   return t >= start && t < end;
 }

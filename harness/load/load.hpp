@@ -49,7 +49,8 @@ class LoadGenerator {
   // Moves the end of the schedule given to start() (the run fixes it once the target is ready:
   // docs/design.md, section 5), while both the old and the new end lie ahead.
   void set_stop_ns(mono_ns stop_ns);
-  // Ends the load now: requests in flight are recorded as `other` with sys_errno ECANCELED.
+  // Ends the load now (the run was interrupted, or gives up): requests in flight are recorded as
+  // `cancelled` (sys_errno ECANCELED), the harness's doing, which no property counts.
   void stop();
   void join();
 

@@ -82,7 +82,7 @@ Progress Connection::expire_if_overdue(mono_ns now) {
 }
 
 Progress Connection::cancel() {
-  if (busy()) return fail(RequestError::other, ECANCELED);
+  if (busy()) return fail(RequestError::cancelled, ECANCELED);
   close();
   return Progress::pending;
 }

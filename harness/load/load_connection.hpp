@@ -44,7 +44,7 @@ class Connection {
   // An epoll event tagged with this slot; stale generations (an fd since closed) are ignored.
   Progress on_event(std::uint32_t events, std::uint32_t generation, std::span<char> buffer);
   Progress expire_if_overdue(mono_ns now);
-  Progress cancel();  // a request in flight ends as `other`/ECANCELED; an idle connection closes
+  Progress cancel();  // a request in flight ends as `cancelled` (ECANCELED); an idle connection closes
 
   static std::uint64_t tag(std::uint32_t slot, std::uint32_t generation) {
     return (static_cast<std::uint64_t>(generation) << 32) | slot;

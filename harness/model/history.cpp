@@ -11,7 +11,7 @@
 namespace forkcheck::harness {
 namespace {
 
-constexpr NameTable<RequestError, 10> kErrorNames{{
+constexpr NameTable<RequestError, 11> kErrorNames{{
     {RequestError::ok, "ok"},
     {RequestError::refused, "refused"},
     {RequestError::connect_timeout, "connect_timeout"},
@@ -22,6 +22,7 @@ constexpr NameTable<RequestError, 10> kErrorNames{{
     {RequestError::bad_body, "bad_body"},
     {RequestError::bad_response, "bad_response"},
     {RequestError::other, "other"},
+    {RequestError::cancelled, "cancelled"},
 }};
 
 constexpr NameTable<FaultKind, 11> kFaultNames{{
@@ -115,6 +116,8 @@ std::optional<RequestError> request_error_from_string(std::string_view name) {
   return value_named(kErrorNames, name);
 }
 
+bool cut_by_harness(const RequestRecord& r) { return r.error == RequestError::cancelled; }
+
 const std::vector<RequestError>& all_request_errors() {
   static const std::vector<RequestError> all = values_of(kErrorNames);
   return all;
@@ -180,6 +183,12 @@ mono_ns service_end_ns(const History& h) {
   for (const auto& w : h.workers) t = std::max({t, w.fork_ns, w.ready_ns.value_or(0), w.exit_ns.value_or(0)});
   for (const auto& f : h.faults) t = std::max({t, f.sent_ns, f.death_seen_ns.value_or(0)});
   return t;
+}
+
+std::optional<mono_ns> harness_stop_not_before_ns(const History& h, double stop_grace_s) {
+  for (const auto& f : h.faults)
+    if (f.kind == FaultKind::term_primary && f.sent_ns > 0) return f.sent_ns + seconds_to_ns(stop_grace_s);
+  return std::nullopt;
 }
 
 const WorkerLifetime* find_worker(const History& h, pid_t pid) {

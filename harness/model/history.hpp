@@ -30,6 +30,7 @@ enum class RequestError {
   bad_body,     // 200, but the body is not the expected one
   bad_response, // bytes that are not an HTTP/1.1 response
   other,        // any other socket error (errno kept in RequestRecord::sys_errno)
+  cancelled,    // cut by the harness's own interrupt (SIGINT/SIGTERM to forkcheck): no verdict on the target
 };
 std::string_view to_string(RequestError e);
 
@@ -198,6 +199,8 @@ int live_workers_at(const History& h, mono_ns t);
 
 // --- additions (pure queries over a History; history.cpp) ----------------------------------------
 std::optional<RequestError> request_error_from_string(std::string_view name);
+// A request the harness cut itself (RequestError::cancelled): no property counts it, whatever its window.
+bool cut_by_harness(const RequestRecord& r);
 const std::vector<RequestError>& all_request_errors();
 std::optional<FaultKind> fault_kind_from_string(std::string_view name);
 
@@ -226,6 +229,12 @@ mono_ns fault_instant(const FaultRecord& f);
 // the tree does once it is being stopped is no_orphans' and graceful_stop's business. "At the end of
 // the run" in evidence means this instant.
 mono_ns service_end_ns(const History& h);
+
+// The earliest instant the harness's own stop SIGTERM may come (docs/design.md, section 4 step 5): a
+// primary that a term_primary fault already signalled is stopping on its own, and gets stop_grace_s
+// from that signal with no second one (for many servers a second SIGTERM means "stop now"). Empty:
+// no term_primary fault was sent, the harness stops the primary when the load ends.
+std::optional<mono_ns> harness_stop_not_before_ns(const History& h, double stop_grace_s);
 
 // The first worker recorded with this pid (by fork time), nullptr if none. A pid can name several
 // workers in turn: the checker asks worker_at instead.

@@ -90,7 +90,7 @@ struct Scenario {
   double duration_s = 5.0;          // load duration, warm-up included
   double recovery_deadline_s = 1.0;
   double start_timeout_s = 10.0;    // how long the target may take to listen
-  double stop_grace_s = 5.0;        // how long the primary may take to exit after the harness's SIGTERM
+  double stop_grace_s = 5.0;        // how long the primary may take to exit after a SIGTERM: the harness's, or a term_primary fault's (the harness then sends none before)
   double orphan_grace_s = 0.5;      // how long its tree may outlive the primary's exit: then survivors are orphans
   LoadSpec load;
   std::vector<FaultSpec> faults;

@@ -17,14 +17,15 @@ namespace forkcheck::harness {
 struct RunStatus {
   double elapsed_s = 0;            // since the load started
   std::size_t requests_ok = 0;
-  std::size_t requests_failed = 0;
+  std::size_t requests_failed = 0;   // every failure, excused ones included
+  std::size_t requests_excused = 0;  // of those, the ones a fault excuses (excused_failures.hpp)
   int live = 0;                    // live workers, as the observer sees them
   int ready = 0;                   // of those, the ready ones
   int n = 0;
   std::optional<double> next_fault_s;  // from the load's start; empty: none left
 };
 
-// "12.0 s: requests 1200 ok, 3 failed; workers 3 live, 3 ready (N=3); next fault at 9.6 s"
+// "12.0 s: requests 1200 ok, 3 failed (2 excused); workers 3 live, 3 ready (N=3); next fault at 9.6 s"
 std::string format_status(const RunStatus& s);
 
 class RunConsole {

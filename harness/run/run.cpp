@@ -15,6 +15,7 @@
 #include "common/unique_fd.hpp"
 #include "harness/check/checker.hpp"
 #include "harness/target/events_tail.hpp"
+#include "harness/report/excused_failures.hpp"
 #include "harness/report/execution_table_summary.hpp"
 #include "harness/faults/faults_driver.hpp"
 #include "harness/target/launcher.hpp"
@@ -79,6 +80,7 @@ class Run {
   void fire_overdue_faults();
   void print_new_rows();
   void print_status(mono_ns now);
+  void print_request_counts() const;
   History snapshot() const;
   void stop_wire_fuzz();
 
@@ -100,6 +102,7 @@ class Run {
   RunConsole console_;
   std::size_t table_signature_ = 0;
   std::size_t requests_ok_ = 0, requests_failed_ = 0;
+  ExcusedTally excused_;  // the failures a fault excuses, counted as requests arrive
   std::string setup_error_;   // why the target could not serve (for the error report)
   std::string never_ready_;   // N workers were never ready, in a crash loop: judged, not "could not run"
   std::string interrupted_;   // what stopped the run early, for the partial report
@@ -403,8 +406,9 @@ void Run::collect() {
     resolver_.resolve(batch, candidates);
   }
   for (const RequestRecord& r : batch) {
-    (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += r.probe ? 0 : 1;
+    if (!r.probe && !cut_by_harness(r)) (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += 1;
     if (r.error == RequestError::ok) (r.worker_pid ? any_pid_ = true : ++answered_without_pid_);
+    excused_.add(history_, setup_.scenario, r);  // every fault that can excuse r was recorded before r was drained
     note_served(served_at_, r);
   }
   history_.requests.append(batch);  // written through: a crashed run keeps what was drained
@@ -420,6 +424,14 @@ void Run::fire_due_faults(mono_ns now) {
       console_.clear_status(), std::cerr << "forkcheck: fault " << i + 1 << " (" << to_string(rec.kind)
                 << ") did not happen: " << rec.note << "\n";
   }
+}
+
+// Beside the verdicts: what the load saw, the failures a fault excused counted apart, per fault.
+void Run::print_request_counts() const {
+  const ExcusedFailures& e = excused_.result();
+  const std::string per_fault = excused_per_fault_text(e);
+  std::cout << "requests: " << requests_ok_ << " ok, " << failed_and_excused_text(requests_failed_, e.excused)
+            << (per_fault.empty() ? "" : " by fault: " + per_fault) << "\n";
 }
 
 History Run::snapshot() const {
@@ -451,6 +463,7 @@ void Run::print_status(mono_ns now) {
   st.elapsed_s = ns_to_ms(now - history_.load_start_ns) / 1e3;
   st.requests_ok = requests_ok_;
   st.requests_failed = requests_failed_;
+  st.requests_excused = excused_.result().excused;
   st.n = setup_.workers;
   for (const WorkerLifetime& w : current_workers()) {
     if (w.exit_ns && *w.exit_ns <= now) continue;
@@ -467,6 +480,10 @@ void Run::stop_target() {
   for (const HelperProcess& p : observer_.helpers()) known.push_back(p.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
   const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
+  // A primary already told to stop by a term_primary fault gets its grace from that signal: neither
+  // the load's end nor the fault's 2 s confirmation may cut it short with a second SIGTERM.
+  if (const auto not_before = harness_stop_not_before_ns(history_, setup_.scenario.stop_grace_s))
+    target_.wait_exit_until(*not_before);
   history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
@@ -494,6 +511,7 @@ ExitCode Run::finish(bool print) {
   if (print) {
     if (!setup_.options.quiet) std::cout << "\n";
     print_verdicts(std::cout, results);
+    if (!setup_.options.quiet) print_request_counts();
     if (!interrupted_.empty()) std::cout << "INTERRUPTED (" << interrupted_ << "): the verdicts above judge a partial run\n";
     if (!setup_.options.quiet) std::cout << "report: " << setup_.report_dir << "/report.md\n";
     append_step_summary(render_run_step_summary(h, setup_.scenario, results, meta));

@@ -117,6 +117,7 @@ void SuiteConsole::cell_finished(const Cell& cell, std::size_t done, std::size_t
   o << outcome;
   if (colour_) o << "\033[0m";
   o << " " << std::fixed << std::setprecision(1) << wall_s << " s";
+  if (const std::string requests = requests_failed_text(cell); !requests.empty()) o << " · " << requests;
   line(o.str());
 }
 
@@ -127,6 +128,8 @@ void SuiteConsole::rerun_finished(const Cell& cell, const CellRun& run) {
     << run_verdict(run);
   if (!run.failed.empty()) o << " " << joined(run.failed);
   o << " " << std::fixed << std::setprecision(1) << run.wall_s << " s";
+  if (const std::string requests = requests_failed_text(run.requests_failed, run.requests_excused); !requests.empty())
+    o << " · " << requests;
   line(o.str());
 }
 

@@ -53,6 +53,8 @@ struct CellRun {
   double wall_s = 0;
   std::optional<double> recovery_median_ms; // SIGKILL → N ready again, when the run measured one
   int rerun = 0;                            // 0: one of the cell's --repeat runs; k: the k-th rerun of its seed (--rerun-failed)
+  std::uint64_t requests_failed = 0;        // failed load requests (report.json load.failed), excused ones included
+  std::uint64_t requests_excused = 0;       // of those, the ones a fault excused (load.excused)
 };
 
 enum class CellStatus {

@@ -188,6 +188,10 @@ CellRun read_cell_run(const std::string& report_root, const CellJob& job, int ex
     if (verdict == "unknown") run.unknown.push_back(p.value("name", ""));
   }
   run.recovery_median_ms = median_recovery_ms(report);
+  if (const auto load = report.find("load"); load != report.end() && load->is_object()) {
+    run.requests_failed = load->value("failed", std::uint64_t{0});
+    run.requests_excused = load->value("excused", std::uint64_t{0});
+  }
   return run;
 }
 

@@ -64,7 +64,7 @@ TimelineModel build_timeline(const History& h, const Scenario& s, TimelineLimits
   // Per column, the fastest and the slowest success: the envelope of the latency, in fixed memory.
   std::vector<std::optional<RequestPoint>> fastest(columns), slowest(columns);
   for (const auto& r : h.requests) {
-    if (r.probe) continue;
+    if (r.probe || cut_by_harness(r)) continue;  // the harness's own interrupt cut it: not the target's
     const RequestPoint p{ns_to_ms(r.intended_ns - h.target.launch_ns), ns_to_ms(r.end_ns - r.intended_ns),
                          outcome_of(h, s, r), r.id, r.error};
     const auto o = static_cast<std::size_t>(p.outcome);

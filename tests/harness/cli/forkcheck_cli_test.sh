@@ -156,6 +156,43 @@ case $case_name in
     grep -q 'type="interrupted"' "$work/r/junit.xml" || fail "junit.xml has no interrupted error"
     grep -q '"interrupted"' "$work/r/report.json" || fail "report.json is not marked interrupted"
     ;;
+  interrupt_cancelled)  # requests the interrupt cuts are `cancelled`, counted by no property
+    # Every worker is SIGSTOPped, so each fresh connection's request hangs in flight (queued on the
+    # shared socket, never answered, long before its 20 s timeout) until SIGINT cuts it.
+    DURATION_S=30 scenario "  timeout_ms: 20000
+faults:
+  - kind: stop_worker
+    at_s: 0.4
+    victims: 2"
+    sed -i -e 's/^properties: .*/properties: [no_dropped_requests, service_available]/' \
+      -e 's/keep_alive: true/keep_alive: false/' "$work/s.yaml"
+    "$forkcheck" run "$work/s.yaml" --report "$work/r" >"$work/out" 2>"$work/err" </dev/null &
+    bg_pid=$!
+    stopped_workers() {  # the target's workers (children of forkcheck's child, the primary) in state T
+      local n=0 stat primary worker
+      for primary in $(cat /proc/"$bg_pid"/task/*/children 2>/dev/null); do
+        for worker in $(cat /proc/"$primary"/task/*/children 2>/dev/null); do
+          stat=$(cat "/proc/$worker/stat" 2>/dev/null) || continue
+          [[ ${stat##*) } == T* ]] && n=$((n + 1))
+        done
+      done
+      echo "$n"
+    }
+    for _ in $(seq 1 200); do (($(stopped_workers) >= 2)) && break; sleep 0.05; done
+    (($(stopped_workers) >= 2)) || fail "the stop_worker fault never stopped both workers"
+    kill -INT "$bg_pid"
+    status=0
+    timeout 30 tail --pid="$bg_pid" -f /dev/null || fail "forkcheck did not exit 30 s after SIGINT"
+    wait "$bg_pid" || status=$?
+    bg_pid=""
+    ((status == 130)) || fail "exit $status, expected 130"
+    cancelled=$(awk -F'\t' 'NR > 2 && $10 == "cancelled"' "$work/r/requests.tsv" | wc -l)
+    ((cancelled > 0)) || fail "requests.tsv records no cancelled request"
+    grep -q '<failure' "$work/r/junit.xml" && fail "a property failed because of the interrupt: $(grep -A2 '<failure' "$work/r/junit.xml")"
+    grep -qE '"cancelled": [1-9]' "$work/r/report.json" || fail "report.json counts no cancelled request"
+    grep -q "cancelled by the interrupt" "$work/r/report.md" || fail "report.md does not show the cancelled requests apart"
+    echo "$cancelled request(s) cancelled by the interrupt; no property failed"
+    ;;
   threshold)  # a scenario's threshold is a property: an impossible bound fails the run, in every report
     scenario "faults:
   - kind: kill_worker

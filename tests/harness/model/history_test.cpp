@@ -83,6 +83,19 @@ TEST(HistoryQueries, AStoppedWorkerIsNotReadyUntilContinued) {
   EXPECT_EQ(*r.restored_ns, at(1100.1));
 }
 
+TEST(HistoryQueries, AStopSignalFromATermPrimaryFaultDefersTheHarnessStopByTheGrace) {
+  History h = correct_cluster();
+  EXPECT_FALSE(harness_stop_not_before_ns(h, 3.0));  // a kill_worker only: the stop comes at the load's end
+  FaultRecord term;
+  term.kind = FaultKind::term_primary;
+  term.signal = SIGTERM;
+  term.scheduled_ns = at(1500);
+  h.faults.push_back(term);
+  EXPECT_FALSE(harness_stop_not_before_ns(h, 3.0));  // scheduled, never sent
+  h.faults.back().sent_ns = at(1500.5);
+  EXPECT_EQ(harness_stop_not_before_ns(h, 3.0), at(4500.5));
+}
+
 TEST(HistoryJson, RoundTripsEveryField) {
   History h = correct_cluster();
   Event e;
