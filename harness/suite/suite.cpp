@@ -94,7 +94,7 @@ std::vector<CellJob> plan_jobs(const SuiteResult& r) {
     if (!t.skipped_because.empty()) continue;
     const SuiteScenario& s = *scenario.at(r.cells[i].scenario);
     for (int k = 0; k < r.repeat; ++k)
-      jobs.push_back({i, k, s.seed + static_cast<std::uint64_t>(k), s.path, t.command,
+      jobs.push_back({i, k, s.seed + static_cast<std::uint64_t>(k), s.path, t.command, t.workers_match,
                       "cells/" + s.name + "/" + t.name + "/run-" + std::to_string(k + 1), 0});
   }
   return jobs;
@@ -106,7 +106,7 @@ std::vector<CellJob> plan_rerun_jobs(const SuiteResult& r, const std::vector<Rer
     const Cell& c = r.cells[d.cell_index];
     const auto s = std::find_if(r.scenarios.begin(), r.scenarios.end(), [&](const SuiteScenario& x) { return x.name == c.scenario; });
     const auto t = std::find_if(r.targets.begin(), r.targets.end(), [&](const SuiteTarget& x) { return x.name == c.target; });
-    jobs.push_back({d.cell_index, d.repeat_index, d.seed, s->path, t->command,
+    jobs.push_back({d.cell_index, d.repeat_index, d.seed, s->path, t->command, t->workers_match,
                     "cells/" + c.scenario + "/" + c.target + "/run-" + std::to_string(d.repeat_index + 1) + "-rerun-" +
                         std::to_string(d.rerun),
                     d.rerun});

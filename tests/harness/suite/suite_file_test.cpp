@@ -98,7 +98,8 @@ TEST(SuiteFile, TargetErrors) {
   EXPECT_EQ(parse_error(t + "  - {name: x}\n"),
             "s.yaml:3: targets[0].command: required (only the reference may leave it out: refcluster)");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, colour: red}\n"),
-            "s.yaml:3: targets[0].colour: unknown key (expected one of: name, command, requires, reference, expected)");
+            "s.yaml:3: targets[0].colour: unknown key (expected one of: name, command, requires, reference, workers_match, "
+            "expected)");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c}\n  - {name: x, command: d}\n"),
             "s.yaml:4: targets[1].name: duplicate target name");
   EXPECT_EQ(parse_error(t + "  - {name: x, reference: true}\n  - {name: y, reference: true}\n"),
@@ -106,6 +107,21 @@ TEST(SuiteFile, TargetErrors) {
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, reference: maybe}\n"),
             "s.yaml:3: targets[0].reference: expected true or false");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, requires: node}\n"), "s.yaml:3: targets[0].requires: expected a list");
+}
+
+// A router in front of the workers hides them from the kernel: the target names them by command line,
+// as a scenario's workers_match does, and the pattern is checked at the suite file's line.
+TEST(SuiteFile, ATargetMayNameItsWorkersByCommandLine) {
+  const SuiteFile s = parse_ok(kMinimal + "targets:\n  - {name: x, command: c}\n"
+                                          "  - {name: y, command: d, workers_match: '^uWSGI worker'}\n");
+  EXPECT_EQ(s.targets.at(0).workers_match, "");
+  EXPECT_EQ(s.targets.at(1).workers_match, "^uWSGI worker");
+  const std::string t = kMinimal + "targets:\n";
+  EXPECT_EQ(parse_error(t + "  - {name: x, command: c, workers_match: ''}\n"),
+            "s.yaml:3: targets[0].workers_match: must not be empty (omit it to find workers by the listening socket)");
+  EXPECT_EQ(parse_error(t + "  - {name: x, command: c, workers_match: '(worker'}\n").rfind(
+                "s.yaml:3: targets[0].workers_match: not a regular expression: ", 0),
+            0u);
 }
 
 TEST(SuiteFile, ExpectationErrors) {
