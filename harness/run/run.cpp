@@ -72,6 +72,7 @@ class Run {
   ExitCode never_ready(mono_ns now);
   int confirmed_ready(mono_ns now) const;
   int busiest_second_of_forks() const;
+  int live_children() const;
   std::string helpers_hint() const;
   std::vector<WorkerLifetime> current_workers() const;
   bool readiness_observable() const;
@@ -165,12 +166,23 @@ ExitCode Run::wait_until_serving() {
 
 // Start-up is not a fault: the target has its start timeout to fork all N workers. A count that
 // stops short of N for kWorkerCountSettled is diagnosed at once.
+//
+// Counted here: live workers, and live children not (yet) workers. A worker that never holds the
+// listening socket (Node's round-robin: the primary accepts and hands each connection on) qualifies
+// only once it holds a connection, and no connection reaches it before the load starts: waiting for
+// N *workers* would wait for ever. The service window still waits for N workers seen ready.
+int Run::live_children() const {
+  int helpers = 0;
+  for (const HelperProcess& p : observer_.helpers()) helpers += p.exit_ns ? 0 : 1;
+  return observer_.live_count() + helpers;
+}
+
 ExitCode Run::wait_for_workers(mono_ns deadline) {
-  int seen = observer_.live_count();
+  int seen = live_children();
   mono_ns changed_ns = monotonic_ns();
   for (mono_ns now = changed_ns; seen < setup_.workers; now = monotonic_ns()) {
     if (interrupted()) return ExitCode::interrupted;
-    if (const int live = observer_.live_count(); live != seen) {
+    if (const int live = live_children(); live != seen) {
       seen = live;
       changed_ns = now;
       continue;
