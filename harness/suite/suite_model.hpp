@@ -31,9 +31,10 @@ struct SuiteTarget {
   std::string command;                  // template with {port} {workers}, as `run --target`
   std::vector<std::string> requires_programs;  // skipped, with a message, when one is not on PATH
   bool reference = false;               // the oracle (exactly one per suite: refcluster)
-  std::string workers_match;            // non-empty: `run --workers-match` (workers told by command line)
   std::string skipped_because;          // non-empty: not run on this machine (e.g. "node not on PATH")
   std::vector<ExpectedOutcome> expected;
+  // Last, so that positional initialisers written before it (the tests' sample suite) stay right.
+  std::string workers_match;            // non-empty: `run --workers-match` (workers told by command line)
 };
 
 struct SuiteScenario {
