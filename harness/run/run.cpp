@@ -306,7 +306,10 @@ std::optional<ExitCode> Run::open_service_window(mono_ns now) {
     if (const auto all = first_full_ready(h, target_.launch_ns())) history_.target.ready_ns = *all;
   }
   if (history_.target.ready_ns) {
-    history_.load_start_ns = std::max(history_.load_begin_ns, *history_.target.ready_ns - warmup);
+    // Counted from when the run saw N ready (now), not from the instant the readiness is dated to:
+    // a lagging source (a batch of answers resolved late) can date it seconds back, and a schedule
+    // counted from then would fire every fault at once and end the load before their recoveries.
+    history_.load_start_ns = std::max(history_.load_begin_ns, now - warmup);
     history_.target.service_start_ns = history_.load_start_ns + warmup;
     const mono_ns after_load = *history_.target.ready_ns - history_.load_begin_ns;
     console_.line(std::to_string(setup_.workers) + " workers ready " +
