@@ -105,7 +105,7 @@ void write_properties(std::ostream& o, const std::vector<PropertyResult>& result
   }
 }
 
-void write_load(std::ostream& o, const History& h, const ReportModel& m) {
+void write_load(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   const auto& l = m.load;
   std::string kinds;
   for (RequestError e : all_request_errors())
@@ -121,6 +121,10 @@ void write_load(std::ostream& o, const History& h, const ReportModel& m) {
     o << "<tr><td>achieved rate</td><td>" << format_ms(static_cast<double>(l.requests) / (static_cast<double>(span) / 1e9))
       << " requests/s</td></tr>";
   o << "<tr><td>readiness probes</td><td>" << m.probes.requests << " (" << m.probes.failed() << " failed)</td></tr></table>\n";
+  if (h.bad_bodies.empty()) return;
+  o << "<p>" << escape_html(bad_body_heading(s.load)) << "</p>\n<ul class=\"bad-bodies\">";
+  for (const std::string& line : bad_body_lines(h)) o << "<li><code>" << escape_html(line) << "</code></li>";
+  o << "</ul>\n";
 }
 
 void write_recoveries(std::ostream& o, const History& h, const ReportModel& m) {
@@ -162,7 +166,7 @@ std::string render_html_report(const History& h, const Scenario& s, const std::v
   write_table(o, h, m);
   write_tracker(o, m);
   write_properties(o, results);
-  write_load(o, h, m);
+  write_load(o, h, s, m);
   write_recoveries(o, h, m);
   write_wire_fuzz(o, h, s);
   o << "<h2>Reproduce</h2>\n<pre>" << escape_html(meta.command_line) << "</pre>\n<p>";
