@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/exit_code.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
@@ -21,6 +22,7 @@ struct ExploreOptions {
   std::vector<int> signals{9, 15};    // what a fault may send (SIGKILL, SIGTERM); shrinks towards the first
   int max_shrinks = 60;               // shrink candidates run at most; later ones count as passing
   int port = 0;                       // every case's port; 0: a free one each time
+  TargetOverrides overrides;          // what a good answer is, the stop signal: written into every case's scenario
   bool quiet = false;                 // print nothing but the outcome
   std::optional<std::string> report_dir;  // default: reports/runs/<time>-explore
   std::string program = "forkcheck";  // argv[0], for the reproduce commands

@@ -19,6 +19,7 @@
 #include "harness/faults/faults_driver.hpp"
 #include "harness/target/launcher.hpp"
 #include "harness/load/load.hpp"
+#include "harness/load/preflight.hpp"
 #include "harness/observe/observer.hpp"
 #include "harness/observe/worker_lifetimes.hpp"
 #include "harness/target/port_probe.hpp"
@@ -32,6 +33,7 @@
 #include "harness/report/report_step_summary.hpp"
 #include "harness/report/step_summary.hpp"
 #include "harness/run/run_api.hpp"
+#include "harness/run/run_diagnosis.hpp"
 #include "harness/run/run_setup.hpp"
 #include "harness/wire/wire_fuzz.hpp"
 
@@ -52,15 +54,17 @@ class Run {
         events_(setup_.events_path), console_(std::cout, !setup_.options.quiet, ::isatty(STDOUT_FILENO) == 1) {}
 
   ExitCode wait_until_serving();
+  ExitCode preflight();
   ExitCode drive_load_and_faults();
   void stop_target();
   ExitCode finish(bool print);
   std::vector<PropertyResult> results() const { return results_; }
   const std::string& setup_error() const { return setup_error_; }
+  const std::string& setup_error_details() const { return setup_error_details_; }
 
  private:
   bool interrupted();
-  ExitCode cannot_serve(const std::string& reason);
+  ExitCode cannot_serve(const std::string& reason, const std::string& details = {});
   ExitCode wait_for_workers(mono_ns deadline);
   void collect();
   void fire_due_faults(mono_ns now);
@@ -84,6 +88,8 @@ class Run {
   std::size_t table_signature_ = 0;
   std::size_t requests_ok_ = 0, requests_failed_ = 0;
   std::string setup_error_;   // why the target could not serve (for the error report)
+  std::string setup_error_details_;  // what it answered instead, when it answered (the pre-flight)
+  mono_ns start_deadline_ = 0;  // launch + start_timeout_s
   std::string interrupted_;   // what stopped the run early, for the partial report
 
  public:
@@ -112,25 +118,28 @@ bool Run::interrupted() {
   return true;
 }
 
-ExitCode Run::cannot_serve(const std::string& reason) {
+ExitCode Run::cannot_serve(const std::string& reason, const std::string& details) {
   setup_error_ = reason;
-  std::cerr << "forkcheck: " << reason << "\n" << indent_tail(read_tail(target_.log_path()));
+  setup_error_details_ = details;
+  std::cerr << "forkcheck: " << reason << "\n" << details << indent_tail(read_tail(target_.log_path()));
   return ExitCode::cannot_run;
 }
 
 ExitCode Run::wait_until_serving() {
   const mono_ns deadline = monotonic_ns() + seconds_to_ns(setup_.scenario.start_timeout_s);
+  start_deadline_ = deadline;
   for (;;) {
     if (interrupted()) return ExitCode::interrupted;
     if (port_accepts(setup_.port, setup_.scenario.load.host)) break;
-    if (target_.primary_exited())
-      return cannot_serve("target exited before listening on port " + std::to_string(setup_.port) + ": " +
-                          history_.target.command);
+    if (const auto exit = target_.exit_info())
+      return cannot_serve("target " + describe_exit(*exit) + " before listening on port " + std::to_string(setup_.port) +
+                          ": " + history_.target.command);
     if (monotonic_ns() >= deadline) {
       char within[32];
       std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
       return cannot_serve("target did not listen on " + host_and_port(setup_.scenario.load.host, setup_.port) +
-                          " within " + within + " s: " + history_.target.command);
+                          " within " + within + " s" + describe_other_ports(target_.primary_pid(), setup_.port) +
+                          ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -155,12 +164,36 @@ ExitCode Run::wait_for_workers(mono_ns deadline) {
                                   setup_.scenario.target.find("{workers}") != std::string::npos;
       return cannot_serve("only " + std::to_string(seen) + " of " + std::to_string(setup_.workers) +
                           " workers appeared (none more within " + format_ms(ns_to_ms(now - changed_ns)) +
-                          " ms)" + (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
+                          " ms)" + describe_wrapper(target_.primary_pid()) +
+                          (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
                           ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return ExitCode::ok;
+}
+
+// One request before the schedule, judged by the load's own rule: a target whose good answer is not
+// the scenario's (another body, its health check on another path) is told at once what came back
+// and which option to change, instead of failing every request of the run. A request that gets no
+// answer is tried again until the start timeout (a worker may still be on its way to accept).
+ExitCode Run::preflight() {
+  const LoadSpec& load = setup_.scenario.load;
+  std::string error;
+  int attempts = 0;
+  for (;;) {
+    if (interrupted()) return ExitCode::interrupted;
+    ++attempts;
+    const auto answer = send_preflight_request(load, load.host, setup_.port, monotonic_ns() + ms_to_ns(load.timeout_ms), &error);
+    if (answer) {
+      if (const auto refusal = judge_preflight(load, *answer)) return cannot_serve(refusal->summary, refusal->details);
+      return ExitCode::ok;
+    }
+    if (monotonic_ns() >= start_deadline_ || target_.primary_exited()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cannot_serve("the pre-flight request GET " + load.path + " got no answer (" + error + "; " +
+                      std::to_string(attempts) + " attempt(s) within the start timeout): " + history_.target.command);
 }
 
 ExitCode Run::drive_load_and_faults() {
@@ -201,6 +234,7 @@ ExitCode Run::drive_load_and_faults() {
   }
   if (aborted) load_->stop();
   load_->join();
+  history_.bad_bodies = load_->bad_bodies();
   stop_wire_fuzz();
   history_.load_end_ns = monotonic_ns();
   collect();
@@ -292,7 +326,7 @@ void Run::stop_target() {
   for (const WorkerLifetime& w : observer_.workers()) known.push_back(w.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
   const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
-  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
+  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms, setup_.scenario.stop_signal);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
     history_.stop.primary_exit_ns = exit->exit_ns;
@@ -319,6 +353,7 @@ ExitCode Run::finish(bool print) {
     if (!setup_.options.quiet) std::cout << "\n";
     print_verdicts(std::cout, results);
     if (!interrupted_.empty()) std::cout << "INTERRUPTED (" << interrupted_ << "): the verdicts above judge a partial run\n";
+    if (!setup_.options.quiet) std::cout << bad_body_note(h, setup_.scenario.load);
     if (!setup_.options.quiet) std::cout << "report: " << setup_.report_dir << "/report.md\n";
     append_step_summary(render_run_step_summary(h, setup_.scenario, results, meta));
   }
@@ -378,10 +413,12 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   Run run(std::move(*setup), std::move(target), observer);
   run.begin();
   ExitCode code = run.wait_until_serving();
+  if (code == ExitCode::ok) code = run.preflight();
   if (code == ExitCode::ok) code = run.drive_load_and_faults();
   run.stop_target();
   if (code == ExitCode::cannot_run) {
     failure.reason = run.setup_error();
+    failure.details = run.setup_error_details();
     return could_not_run(failure, meta, print);
   }
   // An interrupted run is checked and reported too: partial, and marked as such.

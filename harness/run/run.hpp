@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/exit_code.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
@@ -15,6 +16,7 @@ struct RunOptions {
   std::optional<int> workers;
   std::optional<int> port;            // 0: a free port
   std::optional<std::uint64_t> seed;
+  TargetOverrides overrides;          // --path, --header, --expect-status, --expect-body/--any-body, --stop-signal
   std::optional<std::string> report_dir;
   std::string program = "forkcheck";  // argv[0], for the reproduce command
   bool quiet = false;                 // nothing on stdout but the verdicts

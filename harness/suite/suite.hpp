@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/target_overrides.hpp"
+
 namespace forkcheck::harness {
 
 struct SuiteOptions {
@@ -19,6 +21,7 @@ struct SuiteOptions {
   std::optional<std::string> report_dir;
   int jobs = 1;
   bool quiet = false;
+  TargetOverrides overrides;              // --path ... --stop-signal: over every target's own, not the reference's
 };
 
 // The suite's exit status (0, 1, 2, 3 or 130).

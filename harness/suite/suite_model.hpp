@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/target_overrides.hpp"
+
 namespace forkcheck::harness {
 
 // What a target is expected to do on a scenario, with the reason (Autobahn's per-agent exclusions,
@@ -32,6 +34,7 @@ struct SuiteTarget {
   bool reference = false;               // the oracle (exactly one per suite: refcluster)
   std::string skipped_because;          // non-empty: not run on this machine (e.g. "node not on PATH")
   std::vector<ExpectedOutcome> expected;
+  TargetOverrides overrides;            // its `load:` and `stop_signal:` keys (then the command line's), as run flags
 };
 
 struct SuiteScenario {

@@ -66,6 +66,7 @@ std::vector<std::string> run_arguments(const CellJob& job, const RunnerOptions& 
                                    "--seed", std::to_string(job.seed),
                                    "--report", (fs::path(o.report_root) / job.report_dir).string(), "--quiet"};
   if (o.workers) args.insert(args.end(), {"--workers", std::to_string(*o.workers)});
+  args.insert(args.end(), job.run_flags.begin(), job.run_flags.end());
   if (!job.target_command.empty()) args.insert(args.begin() + 3, {"--target", job.target_command});
   return args;
 }

@@ -19,6 +19,7 @@ struct CellJob {
   std::string scenario_path;
   std::string target_command;    // empty: the scenario's own target, else refcluster
   std::string report_dir;        // relative to the suite's report directory: cells/<scenario>/<target>/run-<k>
+  std::vector<std::string> run_flags;  // the target's overrides as `run` flags (--path, --expect-body, ...)
 };
 
 struct RunnerOptions {
