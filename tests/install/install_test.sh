@@ -41,7 +41,7 @@ run() { status=0; env -u FORKCHECK_SCENARIOS PATH=/usr/bin:/bin timeout -k 5 60 
 run list
 ((status == 0)) || fail "forkcheck list exited $status"
 grep -qF "library $prefix/share/forkcheck/scenarios)" "$work/out" || fail "list does not use the installed library"
-grep -qE '^  walkthrough +The' "$work/out" || fail "list shows no walkthrough"
+grep -qE '^  walkthrough +N=auto +The' "$work/out" || fail "list shows no walkthrough"
 grep -qE '^  gunicorn-target.sh +gunicorn as a forkcheck target' "$work/out" || fail "list shows no installed peer target"
 
 run run walkthrough --port 0 --workers 2 --report "$work/r"
