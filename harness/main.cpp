@@ -19,7 +19,8 @@ namespace {
 
 constexpr const char* kExitStatuses =
     "Exit status: 0 every property passed (explore: every case); 1 a property failed (explore: a counterexample);\n"
-    "2 could not run (bad flag or scenario, report directory refused, target did not start or serve);\n"
+    "2 could not run (bad flag or scenario, report directory refused, target did not start or serve, or its\n"
+    "pre-flight answer was not the expected one: --path, --expect-status, --expect-body, --any-body);\n"
     "3 undecided (no property failed, but one is unknown); 130 interrupted (SIGINT/SIGTERM: target stopped,\n"
     "partial report written).";
 
