@@ -219,6 +219,16 @@ PY
     ((status == 2)) && grep -qF -- "--seed: must be 0 or more" "$work/err" && (($(wc -c <"$work/err") < 200)) ||
       fail "--seed -1: $(cat "$work/err")"
     ;;
+  explore_options)  # explore writes the answer flags into each case's scenario; a refused answer stops it
+    run explore --target "$refcluster --port {port} --workers {workers}" --cases 1 --seed 1 --path /healthz \
+      --header 'X-Explore: 1' --expect-body 'nope\n' --stop-signal SIGQUIT --report "$work/r"
+    ((status == 2)) || fail "exit $status, expected 2 (the case's pre-flight answer is refcluster's body)"
+    grep -qF "another body than the expected \"nope\n\"" "$work/err" || fail "explore does not say why: $(cat "$work/err")"
+    case=$work/r/cases/case-1/scenario.yaml
+    for want in '  path: "/healthz"' '    "X-Explore": "1"' '  expected_body: "nope\n"' 'stop_signal: SIGQUIT'; do
+      grep -qF -- "$want" "$case" || fail "the case's scenario lacks '$want': $(cat "$case")"
+    done
+    ;;
   stop_signal)  # the harness's own stop sends the scenario's stop signal (here a server stopping cleanly on SIGQUIT)
     server="python3 $(dirname "$0")/../../fixtures/prefork_server.py --port {port} --workers {workers} --graceful-signal QUIT --reraise"
     # What the stop does is judged by no_orphans; request timings are none of this case's business.
