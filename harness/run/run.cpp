@@ -168,6 +168,8 @@ ExitCode Run::wait_for_workers(mono_ns deadline) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  if (const std::string wrapper = describe_shell_wrapper(target_.primary_pid()); !wrapper.empty())
+    return cannot_serve("the target is a shell wrapping the server" + wrapper + ": " + history_.target.command);
   return ExitCode::ok;
 }
 

@@ -1,6 +1,8 @@
 #include "harness/run/run_diagnosis.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <set>
 #include <vector>
 
 #include "harness/proc/listening_ports.hpp"
@@ -18,6 +20,14 @@ std::string short_command(pid_t pid) {
 }
 
 }  // namespace
+
+std::string describe_shell_wrapper(pid_t primary) {
+  std::error_code ec;
+  const std::string exe = std::filesystem::read_symlink("/proc/" + std::to_string(primary) + "/exe", ec).filename().string();
+  static const std::set<std::string> kShells = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"};
+  if (ec || kShells.count(exe) == 0) return {};
+  return describe_wrapper(primary);
+}
 
 std::string describe_other_ports(pid_t primary, int port) {
   std::vector<pid_t> tree = group_members(primary);  // the target's process group: its id is the primary's pid
@@ -38,8 +48,8 @@ std::string describe_wrapper(pid_t primary) {
     if (grandchildren.empty()) continue;
     return "; the launched process (pid " + std::to_string(primary) + ", " + short_command(primary) +
            ") is not the primary: its child pid " + std::to_string(child) + " (" + short_command(child) + ") has " +
-           std::to_string(grandchildren.size()) +
-           " children of its own. forkcheck takes the launched process as the primary and its children as the "
+           std::to_string(grandchildren.size()) + (grandchildren.size() == 1 ? " child" : " children") +
+           " of its own. forkcheck takes the launched process as the primary and its children as the "
            "workers: a wrapper script must start the server with exec (e.g. 'exec node server.js \"$@\"')";
   }
   return {};

@@ -192,6 +192,10 @@ PY
     run run "$work/s.yaml" --report "$work/r2" --target "sh -c '\"\$0\" --port \"\$1\" --workers 2; :' $refcluster {port}"
     ((status == 2)) && grep -qF "only 1 of 2 workers appeared" "$work/err" && grep -qF "is not the primary" "$work/err" &&
       grep -qF "must start the server with exec" "$work/err" || fail "a wrapper: exit $status: $(cat "$work/err")"
+    # With N = 1 the wrapper's one child (the real primary) would pass for the worker.
+    run run "$work/s.yaml" --workers 1 --report "$work/r2b" --target "sh -c '\"\$0\" --port \"\$1\" --workers {workers}; :' $refcluster {port}"
+    ((status == 2)) && grep -qF "the target is a shell wrapping the server; the launched process (pid" "$work/err" &&
+      grep -qF "must start the server with exec" "$work/err" || fail "a wrapper at N = 1: exit $status: $(cat "$work/err")"
     run run "$work/s.yaml" --report "$work/r3" --target "sh -c 'sleep 0.3; exit 7' {port}"
     ((status == 2)) && grep -qF "target exited with status 7 before listening" "$work/err" ||
       fail "an early exit: exit $status: $(cat "$work/err")"
