@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
     std::cout << app.help();
     return forkcheck::to_int(ExitCode::ok);
   }
-  if (const auto error = forkcheck::harness::scenario_library_env_error(); error && !*explore_cmd) {
+  if (const auto error = forkcheck::harness::scenario_library_env_error()) {
     std::cerr << "forkcheck: " << *error << "\n";
     return forkcheck::to_int(ExitCode::cannot_run);
   }
