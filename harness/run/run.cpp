@@ -66,6 +66,7 @@ class Run {
   bool interrupted();
   ExitCode cannot_serve(const std::string& reason, const std::string& details = {});
   ExitCode wait_for_workers(mono_ns deadline);
+  ExitCode refuse_shell_wrapper(mono_ns deadline);
   void collect();
   void fire_due_faults(mono_ns now);
   void fire_overdue_faults();
@@ -168,8 +169,21 @@ ExitCode Run::wait_for_workers(mono_ns deadline) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  if (const std::string wrapper = describe_shell_wrapper(target_.primary_pid()); !wrapper.empty())
-    return cannot_serve("the target is a shell wrapping the server" + wrapper + ": " + history_.target.command);
+  return refuse_shell_wrapper(deadline);
+}
+
+// N children were seen, but the launched process is a shell: it may wrap the server without exec,
+// the server's own workers (our grandchildren) coming a moment later. They are waited for as long as
+// a worker count may take to settle.
+ExitCode Run::refuse_shell_wrapper(mono_ns deadline) {
+  if (!is_shell(target_.primary_pid())) return ExitCode::ok;
+  const mono_ns until = std::min(deadline, monotonic_ns() + kWorkerCountSettled);
+  for (mono_ns now = monotonic_ns(); now < until; now = monotonic_ns()) {
+    if (interrupted()) return ExitCode::interrupted;
+    if (const std::string wrapper = describe_wrapper(target_.primary_pid()); !wrapper.empty())
+      return cannot_serve("the target is a shell wrapping the server" + wrapper + ": " + history_.target.command);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   return ExitCode::ok;
 }
 

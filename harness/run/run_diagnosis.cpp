@@ -21,12 +21,11 @@ std::string short_command(pid_t pid) {
 
 }  // namespace
 
-std::string describe_shell_wrapper(pid_t primary) {
+bool is_shell(pid_t pid) {
   std::error_code ec;
-  const std::string exe = std::filesystem::read_symlink("/proc/" + std::to_string(primary) + "/exe", ec).filename().string();
+  const std::string exe = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).filename().string();
   static const std::set<std::string> kShells = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"};
-  if (ec || kShells.count(exe) == 0) return {};
-  return describe_wrapper(primary);
+  return !ec && kShells.count(exe) > 0;
 }
 
 std::string describe_other_ports(pid_t primary, int port) {

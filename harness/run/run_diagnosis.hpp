@@ -17,9 +17,9 @@ std::string describe_other_ports(pid_t primary, int port);
 // primary (use exec); empty when nothing points at a wrapper.
 std::string describe_wrapper(pid_t primary);
 
-// The same diagnosis when the count of children did reach N (N = 1: the wrapper's one child, the real
-// primary, passes for a worker): only when the launched process is a shell (sh, bash, dash, ...),
-// which is never a pre-fork server's primary. Empty otherwise.
-std::string describe_shell_wrapper(pid_t primary);
+// Whether the launched process is (still) a shell: sh, bash, dash, ... A launcher script that execs
+// the server is one no longer once the server forks; a shell with children then wraps the server,
+// and at N = 1 its one child, the real primary, would pass for the worker.
+bool is_shell(pid_t pid);
 
 }  // namespace forkcheck::harness
