@@ -236,7 +236,8 @@ PY
   stop_signal)  # the harness's own stop sends the scenario's stop signal (here a server stopping cleanly on SIGQUIT)
     server="python3 $(dirname "$0")/../../fixtures/prefork_server.py --port {port} --workers {workers} --graceful-signal QUIT --reraise"
     # What the stop does is judged by no_orphans; request timings are none of this case's business.
-    scenario "" && sed -i 's/^properties: .*/properties: [primary_alive, no_orphans]/' "$work/s.yaml"
+    # An interpreter starts slower than refcluster: the walkthrough's start timeout (10 s), not 5 s.
+    scenario "" && sed -i 's/^properties: .*/properties: [primary_alive, no_orphans]/; s/^start_timeout_s: .*/start_timeout_s: 10/' "$work/s.yaml"
     run run "$work/s.yaml" --target "$server" --path /healthz --expect-body 'OK\n' --stop-signal QUIT --report "$work/r" --quiet
     ((status == 0)) || fail "exit $status"
     python3 - "$work/r/report.json" <<'PY' || fail "the stop: $(grep -A12 '"stop": {' "$work/r/report.json")"
