@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "harness/model/c_escape.hpp"
 #include "harness/model/pid_list.hpp"
 
 namespace forkcheck::harness {
@@ -319,7 +320,7 @@ bool Builder::add_serve_rows() {
     handle.t_ns = answer->end_ns;
     handle.workers = live_workers_at(h, answer->end_ns);
     handle.listening = true;
-    const std::string body = s.load.expected_body.empty() ? "a 200 (body not checked)" : "'" + s.load.expected_body + "'";
+    const std::string body = s.load.expected_body.empty() ? "a 200 (body not checked)" : "'" + escape_c(s.load.expected_body) + "'";
     handle.notes = "Responds with " + body + " (pid " + std::to_string(answer->worker_pid) + ")";
   } else {
     handle.notes = "not observed: no load request succeeded";

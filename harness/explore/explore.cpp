@@ -205,6 +205,7 @@ std::string explore_command(const ExploreOptions& o, std::uint64_t seed) {
   std::string cmd = o.program + " explore";
   if (o.target) cmd += " --target " + shell_quote(*o.target);
   for (std::size_t i = 0; i < o.signals.size(); ++i) cmd += (i ? "," : " --signals ") + signal_name(o.signals[i]);
+  for (const std::string& arg : target_override_arguments(o.overrides)) cmd += " " + shell_word(arg);
   return cmd + " --cases " + std::to_string(o.cases) + " --seed " + std::to_string(seed) + " --max-faults " +
          std::to_string(o.max_faults) + " --workers " + std::to_string(o.workers) +
          (o.port ? " --port " + std::to_string(o.port) : "");
@@ -277,6 +278,7 @@ ExploreSummary explore(const ExploreOptions& o) {
   base.target = o.target.value_or("");
   base.workers = o.workers;
   base.seed = seed;
+  base.overrides = o.overrides;
   CaseRunner runner(base, summary.report_dir, o);
   Search search{o, runner, summary};
   rc::detail::TestParams params;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/exit_code.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
@@ -22,6 +23,7 @@ struct ExploreOptions {
   int max_shrinks = 60;               // shrink candidates run at most; later ones count as passing
   int replays = 3;                    // fresh runs of the shrunk schedule, to say how often it fails
   int port = 0;                       // every case's port; 0: a free one each time
+  TargetOverrides overrides;          // what a good answer is, the stop signal: written into every case's scenario
   bool quiet = false;                 // print nothing but the outcome
   std::optional<std::string> report_dir;  // default: reports/runs/<time>-explore
   std::string program = "forkcheck";  // argv[0], for the reproduce commands

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/model/scenario.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
@@ -33,6 +34,7 @@ struct ExploreCase {
   double rate_rps = 100;
   int connections = 4;
   bool keep_alive = true;
+  TargetOverrides overrides;   // the request, the good answer and the stop signal, as the command line said
 };
 
 // The scenario file for one schedule (name, description, target, load, faults; every property).

@@ -37,7 +37,7 @@ class LoadGenerator {
   // (a bad path or header). Every request and probe sends spec.path and spec.headers; a status not in
   // spec.accepted_statuses is bad_status; an empty expected_body accepts any body of an accepted one.
   // (host and expected_body are apart from the spec for callers without a scenario; run passes the spec's.)
-  LoadGenerator(LoadSpec spec, std::string host, int port, std::string expected_body = "Hello from worker");
+  LoadGenerator(LoadSpec spec, std::string host, int port, std::string expected_body = "");
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;
   ~LoadGenerator();  // stop() and join()
@@ -60,6 +60,8 @@ class LoadGenerator {
   // Every record not drained yet, by id; after join() (without drains: every record).
   std::vector<RequestRecord> all_records() const;
   LoadCounters counters() const;
+  // The first kBadBodySamples responses classified bad_body, with what came back, by request id.
+  std::vector<BadBodySample> bad_bodies() const;
   int threads() const { return static_cast<int>(threads_.size()); }
 
  private:

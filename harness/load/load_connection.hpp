@@ -38,6 +38,8 @@ class Connection {
   bool busy() const { return state_ == State::connecting || state_ == State::writing || state_ == State::reading; }
   mono_ns deadline_ns() const { return deadline_ns_; }
   const RequestRecord& record() const { return record_; }
+  // The body of the response that ended the last request (until the next begin()).
+  std::string_view body() const { return parser_.body(); }
 
   // Starts request `id` on the open connection, or opens a new one for it.
   Progress begin(std::uint64_t id, mono_ns intended_ns, mono_ns now);

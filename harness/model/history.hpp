@@ -117,7 +117,8 @@ struct StopRecord {
   std::optional<mono_ns> primary_exit_ns;
   int primary_exit_signal = 0;
   int primary_exit_status = -1;
-  mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
+  mono_ns stop_sent_ns = 0;            // the stop signal to the primary alone
+  int stop_signal = 0;                 // the signal of that stop (the scenario's stop_signal); 0: not sent
   std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
   std::vector<std::string> survivor_commands;  // their command lines, in the same order
   int orphan_grace_ms = 0;             // how long the tree was given to follow the primary (applied)
@@ -175,6 +176,17 @@ struct WireInputRecord {
   int sys_errno = 0;
 };
 
+// A response with an accepted status but not the expected body (bad_body): the load keeps the first
+// few, so that a report shows what came back instead of a count alone.
+struct BadBodySample {
+  std::uint64_t request_id = 0;
+  int status = 0;
+  std::size_t body_bytes = 0;  // the whole body's length
+  std::string body;            // its first kBadBodyKeptBytes bytes, as received
+};
+inline constexpr std::size_t kBadBodyKeptBytes = 200;
+inline constexpr std::size_t kBadBodySamples = 5;
+
 struct History {
   TargetInfo target;
   std::vector<WorkerLifetime> workers;   // every worker ever seen, by fork time
@@ -192,6 +204,7 @@ struct History {
   mono_ns run_end_ns = 0;
   std::uint64_t seed = 0;
   std::vector<WireInputRecord> wire_inputs;  // wire_fuzz faults' inputs, in the order sent
+  std::vector<BadBodySample> bad_bodies;     // the first kBadBodySamples bad_body responses, by request id
 };
 
 // Live workers at instant t: forked at or before t and not exited at or before t.

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "harness/model/c_escape.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
@@ -134,11 +136,13 @@ HelperProcess helper_from(const json& j) {
 }
 
 json to_json(const StopRecord& s) {
-  return {{"primary_exited_during_run", s.primary_exited_during_run}, {"primary_exit_ns", opt(s.primary_exit_ns)},
-          {"primary_exit_signal", s.primary_exit_signal}, {"primary_exit_status", s.primary_exit_status},
-          {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"survivor_commands", s.survivor_commands},
-          {"orphan_grace_ms", s.orphan_grace_ms}, {"orphan_check_ns", s.orphan_check_ns},
-          {"orphan_check_done", s.orphan_check_done}};
+  json out = {{"primary_exited_during_run", s.primary_exited_during_run}, {"primary_exit_ns", opt(s.primary_exit_ns)},
+              {"primary_exit_signal", s.primary_exit_signal}, {"primary_exit_status", s.primary_exit_status},
+              {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"survivor_commands", s.survivor_commands},
+              {"orphan_grace_ms", s.orphan_grace_ms}, {"orphan_check_ns", s.orphan_check_ns},
+              {"orphan_check_done", s.orphan_check_done}};
+  if (s.stop_signal) out["stop_signal"] = s.stop_signal;  // absent from histories recorded before it existed
+  return out;
 }
 
 StopRecord stop_from(const json& j) {
@@ -148,12 +152,29 @@ StopRecord stop_from(const json& j) {
   get(j, "primary_exit_signal", s.primary_exit_signal);
   get(j, "primary_exit_status", s.primary_exit_status);
   get(j, "stop_sent_ns", s.stop_sent_ns);
+  get(j, "stop_signal", s.stop_signal);
   get(j, "survivors", s.survivors);
   get(j, "survivor_commands", s.survivor_commands);
   get(j, "orphan_grace_ms", s.orphan_grace_ms);
   get(j, "orphan_check_ns", s.orphan_check_ns);
   get(j, "orphan_check_done", s.orphan_check_done);
   return s;
+}
+
+json to_json(const BadBodySample& b) {
+  return {{"request_id", b.request_id}, {"status", b.status}, {"body_bytes", b.body_bytes},
+          {"body", escape_c(b.body)}};
+}
+
+BadBodySample bad_body_from(const json& j) {
+  BadBodySample b;
+  get(j, "request_id", b.request_id);
+  get(j, "status", b.status);
+  get(j, "body_bytes", b.body_bytes);
+  std::string escaped;
+  get(j, "body", escaped);
+  b.body = unescape_c(escaped, nullptr).value_or(escaped);
+  return b;
 }
 
 template <typename T, typename F>
@@ -177,6 +198,11 @@ nlohmann::json history_to_json(const History& h, RequestsInJson requests) {
               {"events", events},            {"stop", to_json(h.stop)},
               {"load_start_ns", h.load_start_ns}, {"load_begin_ns", h.load_begin_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
               {"seed", h.seed}};
+  if (!h.bad_bodies.empty()) {
+    json bodies = json::array();
+    for (const auto& b : h.bad_bodies) bodies.push_back(to_json(b));
+    out["bad_bodies"] = std::move(bodies);
+  }
   if (requests == RequestsInJson::listed) {
     json listed = json::array();
     for (const auto& r : h.requests) listed.push_back(to_json(r));
@@ -208,6 +234,7 @@ History history_from_json(const nlohmann::json& j) {
   get(j, "load_end_ns", h.load_end_ns);
   get(j, "run_end_ns", h.run_end_ns);
   get(j, "seed", h.seed);
+  h.bad_bodies = list_from<BadBodySample>(j, "bad_bodies", bad_body_from);
   return h;
 }
 

@@ -36,7 +36,7 @@ constexpr NameTable<Property, 14> kPropertySummaries{{
     {Property::no_orphans, "no process of the target's tree outlived the primary by more than orphan_grace_s"},
     {Property::steps_match_walkthrough, "the observed execution table matches the walkthrough's, row by row (walkthrough: true)"},
     {Property::bounded_restarts, "at most max_forks_per_s forks in any second, and N ready again once deaths stop"},
-    {Property::graceful_stop, "after term_primary's SIGTERM the primary exits 0 within stop_grace_s"},
+    {Property::graceful_stop, "after term_primary's stop_signal the primary exits 0 (or drains, then dies of it) within stop_grace_s"},
     {Property::graceful_worker_stop, "a worker sent SIGTERM (term_worker) exits 0 or of that SIGTERM, not otherwise"},
     {Property::no_worker_crash_on_input, "no worker died of a signal or non-zero status no harness fault caused (wire_fuzz)"},
     {Property::recovery_latency_p99, "threshold: p99 latency of load requests in recovery windows <= recovery_latency_p99_ms"},

@@ -90,4 +90,11 @@ void RunConsole::clear_status() {
   status_shown_ = false;
 }
 
+std::string bad_body_note(const History& h, const LoadSpec& load) {
+  if (h.bad_bodies.empty()) return {};
+  std::string out = bad_body_heading(load) + "\n";
+  for (const std::string& line : bad_body_lines(h)) out += "  " + line + "\n";
+  return out;
+}
+
 }  // namespace forkcheck::harness

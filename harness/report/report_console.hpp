@@ -11,6 +11,8 @@
 
 #include "common/clock.hpp"
 #include "harness/check/execution_table.hpp"
+#include "harness/model/history.hpp"
+#include "harness/model/scenario.hpp"
 
 namespace forkcheck::harness {
 
@@ -27,6 +29,11 @@ struct RunStatus {
 
 // "12.0 s: requests 1200 ok, 3 failed (2 excused); workers 3 live, 3 ready (N=3); next fault at 9.6 s"
 std::string format_status(const RunStatus& s);
+
+// What came back where the body was not the expected one (the first bad_body answers, escaped), for
+// the lines after the verdicts and report.md: a count alone never says what the server answered.
+// Empty when no answer was bad_body.
+std::string bad_body_note(const History& h, const LoadSpec& load);
 
 class RunConsole {
  public:

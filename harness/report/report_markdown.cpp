@@ -100,7 +100,7 @@ void write_properties(std::ostream& o, const std::vector<PropertyResult>& result
   o << "\n";
 }
 
-void write_load(std::ostream& o, const History& h, const ReportModel& m) {
+void write_load(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   const auto& l = m.load;
   o << "## Load\n\n| | |\n|---|---|\n";
   o << "| requests | " << load_requests_text(l, m.excused) << " |\n";
@@ -112,6 +112,10 @@ void write_load(std::ostream& o, const History& h, const ReportModel& m) {
   if (span > 0)
     o << "| achieved rate | " << format_ms(static_cast<double>(l.requests) / (static_cast<double>(span) / 1e9)) << " requests/s |\n";
   o << "| readiness probes | " << m.probes.requests << " (" << m.probes.failed() << " failed) |\n\n";
+  if (h.bad_bodies.empty()) return;
+  o << bad_body_heading(s.load) << "\n\n";
+  for (const std::string& line : bad_body_lines(h)) o << "- " << markdown_code(line) << "\n";
+  o << "\n";
 }
 
 // Failures a fault excuses are not hidden inside a pass: each fault's count and first requests.
@@ -157,7 +161,7 @@ std::string render_markdown_report(const History& h, const Scenario& s, const st
   write_table(o, h, s, m);
   write_tracker(o, m);
   write_properties(o, results);
-  write_load(o, h, m);
+  write_load(o, h, s, m);
   write_excused(o, h, m);
   write_recoveries(o, h, m);
   write_wire_fuzz_markdown(o, h, s);

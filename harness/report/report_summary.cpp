@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "harness/check/checker.hpp"
+#include "harness/model/c_escape.hpp"
 
 namespace forkcheck::harness {
 
@@ -58,6 +59,20 @@ std::string format_one_decimal(double value) {
 }
 
 std::string format_ms(double ms) { return format_one_decimal(ms); }
+
+std::vector<std::string> bad_body_lines(const History& h) {
+  std::vector<std::string> lines;
+  for (const BadBodySample& b : h.bad_bodies)
+    lines.push_back("request #" + std::to_string(b.request_id) + ": status " + std::to_string(b.status) + ", " +
+                    std::to_string(b.body_bytes) + " bytes: " + quote_bytes(b.body, kBadBodyKeptBytes) +
+                    (b.body_bytes > b.body.size() ? "..." : ""));
+  return lines;
+}
+
+std::string bad_body_heading(const LoadSpec& load) {
+  return "bad_body: answers with another body than the expected " + quote_bytes(load.expected_body, 60) +
+         " (load.expected_body; --expect-body TEXT or --any-body); the first:";
+}
 
 std::string format_ns_as_ms(mono_ns ns) { return format_ms(ns_to_ms(ns)); }
 

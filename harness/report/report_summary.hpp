@@ -52,6 +52,11 @@ ReportModel build_report_model(const History& h, const Scenario& s, const std::v
 std::string load_requests_text(const LoadSummary& l, const ExcusedFailures& e);
 // "reset 3, eof 1" (the failures by kind, cancelled apart), "none" when nothing failed.
 std::string failures_by_kind_text(const LoadSummary& l);
+// What came back where the body was not the expected one, one line per kept bad_body answer
+// (History::bad_bodies): "request #3: status 200, 3 bytes: \"OK\\n\"" (escaped). Every report shows
+// them, so a bad_body count is never all a user sees. bad_body_heading: the sentence above them.
+std::vector<std::string> bad_body_lines(const History& h);
+std::string bad_body_heading(const LoadSpec& load);
 
 // "12.3" (one decimal), the way every report prints milliseconds (and seconds).
 std::string format_one_decimal(double value);

@@ -21,6 +21,7 @@
 #include "harness/target/launcher.hpp"
 #include "harness/load/load.hpp"
 #include "harness/observe/connection_owners.hpp"
+#include "harness/load/preflight.hpp"
 #include "harness/observe/observer.hpp"
 #include "harness/observe/worker_lifetimes.hpp"
 #include "harness/target/port_probe.hpp"
@@ -34,6 +35,7 @@
 #include "harness/report/report_step_summary.hpp"
 #include "harness/report/step_summary.hpp"
 #include "harness/run/run_api.hpp"
+#include "harness/run/run_diagnosis.hpp"
 #include "harness/run/run_setup.hpp"
 #include "harness/wire/wire_fuzz.hpp"
 
@@ -58,15 +60,17 @@ class Run {
         console_(std::cout, !setup_.options.quiet, ::isatty(STDOUT_FILENO) == 1) {}
 
   ExitCode wait_until_serving();
+  ExitCode preflight();
   ExitCode drive_load_and_faults();
   void stop_target();
   ExitCode finish(bool print);
   std::vector<PropertyResult> results() const { return results_; }
   const std::string& setup_error() const { return setup_error_; }
+  const std::string& setup_error_details() const { return setup_error_details_; }
 
  private:
   bool interrupted();
-  ExitCode cannot_serve(const std::string& reason);
+  ExitCode cannot_serve(const std::string& reason, const std::string& details = {});
   ExitCode wait_for_workers(mono_ns deadline);
   std::optional<ExitCode> open_service_window(mono_ns now);
   ExitCode never_ready(mono_ns now);
@@ -76,6 +80,7 @@ class Run {
   std::string helpers_hint() const;
   std::vector<WorkerLifetime> current_workers() const;
   bool readiness_observable() const;
+  ExitCode refuse_shell_wrapper(mono_ns deadline);
   void collect();
   void fire_due_faults(mono_ns now);
   void fire_overdue_faults();
@@ -106,6 +111,7 @@ class Run {
   ExcusedTally excused_;  // the failures a fault excuses, counted as requests arrive
   std::string setup_error_;   // why the target could not serve (for the error report)
   std::string never_ready_;   // N workers were never ready, in a crash loop: judged, not "could not run"
+  std::string setup_error_details_;  // what it answered instead, when it answered (the pre-flight)
   std::string interrupted_;   // what stopped the run early, for the partial report
 
  public:
@@ -136,9 +142,10 @@ bool Run::interrupted() {
   return true;
 }
 
-ExitCode Run::cannot_serve(const std::string& reason) {
+ExitCode Run::cannot_serve(const std::string& reason, const std::string& details) {
   setup_error_ = reason;
-  std::cerr << "forkcheck: " << reason << "\n" << indent_tail(read_tail(target_.log_path()));
+  setup_error_details_ = details;
+  std::cerr << "forkcheck: " << reason << "\n" << details << indent_tail(read_tail(target_.log_path()));
   return ExitCode::cannot_run;
 }
 
@@ -148,14 +155,15 @@ ExitCode Run::wait_until_serving() {
   for (;;) {
     if (interrupted()) return ExitCode::interrupted;
     if (port_accepts(setup_.port, setup_.scenario.load.host)) break;
-    if (target_.primary_exited())
-      return cannot_serve("target exited before listening on port " + std::to_string(setup_.port) + ": " +
-                          history_.target.command);
+    if (const auto exit = target_.exit_info())
+      return cannot_serve("target " + describe_exit(*exit) + " before listening on port " + std::to_string(setup_.port) +
+                          ": " + history_.target.command);
     if (monotonic_ns() >= deadline) {
       char within[32];
       std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
       return cannot_serve("target did not listen on " + host_and_port(setup_.scenario.load.host, setup_.port) +
-                          " within " + within + " s: " + history_.target.command);
+                          " within " + within + " s" + describe_other_ports(target_.primary_pid(), setup_.port) +
+                          ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -192,12 +200,48 @@ ExitCode Run::wait_for_workers(mono_ns deadline) {
                                   setup_.scenario.target.find("{workers}") != std::string::npos;
       return cannot_serve("only " + std::to_string(seen) + " of " + std::to_string(setup_.workers) +
                           " workers appeared (none more within " + format_ms(ns_to_ms(now - changed_ns)) +
-                          " ms)" + (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
+                          " ms)" + describe_wrapper(target_.primary_pid()) +
+                          (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
                           helpers_hint() +
                           ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return refuse_shell_wrapper(deadline);
+}
+
+// N children were seen, but the launched process is a shell: it may wrap the server without exec,
+// the server's own workers (our grandchildren) coming a moment later. They are waited for as long as
+// a worker count may take to settle.
+ExitCode Run::refuse_shell_wrapper(mono_ns deadline) {
+  if (!is_shell(target_.primary_pid())) return ExitCode::ok;
+  const mono_ns until = std::min(deadline, monotonic_ns() + kWorkerCountSettled);
+  for (mono_ns now = monotonic_ns(); now < until; now = monotonic_ns()) {
+    if (interrupted()) return ExitCode::interrupted;
+    if (const std::string wrapper = describe_wrapper(target_.primary_pid()); !wrapper.empty())
+      return cannot_serve("the target is a shell wrapping the server" + wrapper + ": " + history_.target.command);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ExitCode::ok;
+}
+
+// One request before the schedule, judged by the load's own rule: a target whose good answer is not
+// the scenario's (another body, its health check on another path) is told at once what came back
+// and which option to change, instead of failing every request of the run. No answer at all within
+// the request timeout is not refused here: a target whose workers never serve (a crash loop) is what
+// the properties judge, so the run goes on, and says so.
+ExitCode Run::preflight() {
+  const LoadSpec& load = setup_.scenario.load;
+  if (interrupted()) return ExitCode::interrupted;
+  std::string error;
+  const auto answer = send_preflight_request(load, load.host, setup_.port, monotonic_ns() + ms_to_ns(load.timeout_ms), &error);
+  if (!answer) {
+    console_.clear_status();
+    std::cerr << "forkcheck: warning: the pre-flight request GET " << load.path << " got no answer (" << error
+              << "): what the target answers is not known before the run; the properties judge it\n";
+    return ExitCode::ok;
+  }
+  if (const auto refusal = judge_preflight(load, *answer)) return cannot_serve(refusal->summary, refusal->details);
   return ExitCode::ok;
 }
 
@@ -260,6 +304,7 @@ ExitCode Run::drive_load_and_faults() {
   }
   if (aborted) load_->stop();
   load_->join();
+  history_.bad_bodies = load_->bad_bodies();
   stop_wire_fuzz();
   history_.load_end_ns = monotonic_ns();
   collect();
@@ -496,10 +541,10 @@ void Run::stop_target() {
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
   const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
   // A primary already told to stop by a term_primary fault gets its grace from that signal: neither
-  // the load's end nor the fault's 2 s confirmation may cut it short with a second SIGTERM.
+  // the load's end nor the fault's 2 s confirmation may cut it short with a second stop signal.
   if (const auto not_before = harness_stop_not_before_ns(history_, setup_.scenario.stop_grace_s))
     target_.wait_exit_until(*not_before);
-  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
+  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms, setup_.scenario.stop_signal);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
     history_.stop.primary_exit_ns = exit->exit_ns;
@@ -528,6 +573,7 @@ ExitCode Run::finish(bool print) {
     print_verdicts(std::cout, results);
     if (!setup_.options.quiet) print_request_counts();
     if (!interrupted_.empty()) std::cout << "INTERRUPTED (" << interrupted_ << "): the verdicts above judge a partial run\n";
+    if (!setup_.options.quiet) std::cout << bad_body_note(h, setup_.scenario.load);
     if (!setup_.options.quiet) std::cout << "report: " << setup_.report_dir << "/report.md\n";
     append_step_summary(render_run_step_summary(h, setup_.scenario, results, meta));
   }
@@ -599,10 +645,12 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   Run run(std::move(*setup), std::move(target), observer);
   run.begin();
   ExitCode code = run.wait_until_serving();
+  if (code == ExitCode::ok) code = run.preflight();
   if (code == ExitCode::ok) code = run.drive_load_and_faults();
   run.stop_target();
   if (code == ExitCode::cannot_run) {
     failure.reason = run.setup_error();
+    failure.details = run.setup_error_details();
     return could_not_run(failure, meta, print);
   }
   // An interrupted run is checked and reported too: partial, and marked as such.

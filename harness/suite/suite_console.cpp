@@ -85,7 +85,9 @@ std::string render_suite_text(const SuiteResult& r) {
   if (const std::string partial = partial_text(r); !partial.empty()) o << "PARTIAL: " << partial << "\n";
   for (const Cell& c : r.cells)
     if (!as_expected(c.status) || c.status == CellStatus::expected_failure || c.status == CellStatus::flaky_expected)
-      o << c.scenario << " × " << c.target << ": " << to_string(c.status) << ": " << c.note << "\n";
+      o << c.scenario << " × " << c.target << ": " << to_string(c.status)
+        << (c.failing_properties.empty() ? std::string() : " (failing " + joined(c.failing_properties) + ")") << ": "
+        << c.note << "\n";
   return o.str();
 }
 

@@ -158,6 +158,7 @@ std::vector<std::string> run_arguments(const CellJob& job, const RunnerOptions& 
                                    "--report", (fs::path(o.report_root) / job.report_dir).string(), "--quiet"};
   if (o.workers) args.insert(args.end(), {"--workers", std::to_string(*o.workers)});
   if (!job.workers_match.empty()) args.insert(args.end(), {"--workers-match", job.workers_match});
+  args.insert(args.end(), job.run_flags.begin(), job.run_flags.end());
   if (!job.target_command.empty()) args.insert(args.begin() + 3, {"--target", job.target_command});
   return args;
 }

@@ -21,6 +21,7 @@ struct CellJob {
   std::string workers_match;     // the target's; non-empty: passed as --workers-match
   std::string report_dir;        // relative to the suite's report directory: cells/<scenario>/<target>/run-<k>[-rerun-<r>]
   int rerun = 0;                 // 0: a --repeat run; r: the r-th rerun of its seed (--rerun-failed)
+  std::vector<std::string> run_flags;  // the target's overrides as `run` flags (--path, --expect-body, ...)
 };
 
 struct RunnerOptions {

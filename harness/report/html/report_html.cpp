@@ -105,7 +105,7 @@ void write_properties(std::ostream& o, const std::vector<PropertyResult>& result
   }
 }
 
-void write_load(std::ostream& o, const History& h, const ReportModel& m) {
+void write_load(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   const auto& l = m.load;
   o << "<h2>Load</h2>\n<table><tr><td>requests</td><td>" << escape_html(load_requests_text(l, m.excused))
     << "</td></tr><tr><td>failures by kind</td><td>" << failures_by_kind_text(l) << "</td></tr>"
@@ -117,6 +117,10 @@ void write_load(std::ostream& o, const History& h, const ReportModel& m) {
     o << "<tr><td>achieved rate</td><td>" << format_ms(static_cast<double>(l.requests) / (static_cast<double>(span) / 1e9))
       << " requests/s</td></tr>";
   o << "<tr><td>readiness probes</td><td>" << m.probes.requests << " (" << m.probes.failed() << " failed)</td></tr></table>\n";
+  if (h.bad_bodies.empty()) return;
+  o << "<p>" << escape_html(bad_body_heading(s.load)) << "</p>\n<ul class=\"bad-bodies\">";
+  for (const std::string& line : bad_body_lines(h)) o << "<li><code>" << escape_html(line) << "</code></li>";
+  o << "</ul>\n";
 }
 
 void write_excused(std::ostream& o, const History& h, const ReportModel& m) {
@@ -174,7 +178,7 @@ std::string render_html_report(const History& h, const Scenario& s, const std::v
   write_table(o, h, m);
   write_tracker(o, m);
   write_properties(o, results);
-  write_load(o, h, m);
+  write_load(o, h, s, m);
   write_excused(o, h, m);
   write_recoveries(o, h, m);
   write_wire_fuzz(o, h, s);

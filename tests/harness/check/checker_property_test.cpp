@@ -56,7 +56,7 @@ class World {
     for (int i = 0; i < n; ++i) spawn(1 + i * 0.1, 5 + i * 0.1);
     h_.load_start_ns = at(kLoadStartMs);
     h_.load_end_ns = at(kLoadEndMs);
-    h_.stop = {false, at(kStopMs + 10), 0, 0, at(kStopMs), {}, {}, 500, at(kStopMs + 11), true, ""};
+    h_.stop = {false, at(kStopMs + 10), 0, 0, at(kStopMs), SIGTERM, {}, {}, 500, at(kStopMs + 11), true, ""};
     h_.run_end_ns = at(kStopMs + 100);
   }
 

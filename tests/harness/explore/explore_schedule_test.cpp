@@ -54,6 +54,24 @@ TEST(ExploreSchedule, TheSignalListTakesOnlySignalsThatEndAProcess) {
   EXPECT_EQ(signals, (std::vector<int>{SIGKILL, SIGTERM, SIGINT}));  // untouched when refused
 }
 
+TEST(ExploreSchedule, TheCommandLinesOverridesAreInTheScenarioFile) {
+  ExploreCase c;
+  c.overrides.path = "/healthz";
+  c.overrides.headers = {{"Authorization", "Bearer \"x\""}};
+  c.overrides.accepted_statuses = std::vector<int>{200, 204};
+  c.overrides.expected_body = std::string("OK\n\x01" "caf\xc3\xa9", 9);
+  c.overrides.stop_signal = SIGQUIT;
+  const Scenario s = parsed(schedule_yaml({{0, 1, false, SIGKILL}}, c, "d"));
+  EXPECT_EQ(s.load.path, "/healthz");
+  EXPECT_EQ(s.load.headers, c.overrides.headers);
+  EXPECT_EQ(s.load.accepted_statuses, (std::vector<int>{200, 204}));
+  EXPECT_EQ(s.load.expected_body, *c.overrides.expected_body);
+  EXPECT_EQ(s.stop_signal, SIGQUIT);
+  ExploreCase any;
+  any.overrides.expected_body = "";
+  EXPECT_EQ(parsed(schedule_yaml({{0, 1, false, SIGKILL}}, any, "d")).load.expected_body, "");
+}
+
 TEST(ExploreSchedule, DescribesAndCountsVictims) {
   const ExploreSchedule schedule{{0, 1, false, SIGKILL}, {50, 5, true, SIGTERM}};
   EXPECT_EQ(describe_schedule(schedule), "2 faults: +0 ms SIGKILL 1 random, +50 ms SIGTERM 5 newest");

@@ -1,6 +1,7 @@
 // The suite file parser: every key read, every error path with file:line: field.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <variant>
 
 #include "harness/suite/suite_file.hpp"
@@ -99,7 +100,7 @@ TEST(SuiteFile, TargetErrors) {
             "s.yaml:3: targets[0].command: required (only the reference may leave it out: refcluster)");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, colour: red}\n"),
             "s.yaml:3: targets[0].colour: unknown key (expected one of: name, command, requires, reference, workers_match, "
-            "expected)");
+            "expected, load, stop_signal)");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c}\n  - {name: x, command: d}\n"),
             "s.yaml:4: targets[1].name: duplicate target name");
   EXPECT_EQ(parse_error(t + "  - {name: x, reference: true}\n  - {name: y, reference: true}\n"),
@@ -171,6 +172,43 @@ targets:
   EXPECT_FALSE(check_expectations(s, {"kill_all", "hang", "kil_all"}));
   // An excluded scenario is not run either: expecting something of it is the same mistake.
   EXPECT_EQ(check_expectations(s, {"hang", "kil_all"})->line, 6);
+}
+
+TEST(SuiteFile, ATargetCarriesItsOwnLoadAndStopSignal) {
+  const SuiteFile s = parse_ok(R"(scenarios: ['*']
+targets:
+  - name: mine
+    command: "mine --port {port}"
+    stop_signal: QUIT
+    load:
+      path: /healthz
+      headers:
+        Authorization: Bearer x
+      accepted_statuses: [200, 204]
+      expected_body: "OK\n"
+  - name: any
+    command: "any --port {port}"
+    load:
+      expected_body: null
+)");
+  ASSERT_EQ(s.targets.size(), 2u);
+  const TargetOverrides& o = s.targets[0].overrides;
+  EXPECT_EQ(o.path, "/healthz");
+  EXPECT_EQ(o.headers, (std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer x"}}));
+  EXPECT_EQ(o.accepted_statuses, (std::vector<int>{200, 204}));
+  EXPECT_EQ(o.expected_body, "OK\n");
+  EXPECT_EQ(o.stop_signal, SIGQUIT);
+  EXPECT_EQ(target_override_arguments(s.targets[1].overrides), std::vector<std::string>{"--any-body"});
+}
+
+TEST(SuiteFile, ATargetsLoadIsCheckedAsAScenariosIs) {
+  const std::string head = "scenarios: ['*']\ntargets:\n  - name: mine\n    command: \"m {port}\"\n";
+  EXPECT_EQ(parse_error(head + "    load:\n      rate_rps: 5\n"),
+            "s.yaml:6: targets[0].load.rate_rps: unknown key (expected one of: path, headers, accepted_statuses, expected_body)");
+  EXPECT_EQ(parse_error(head + "    load:\n      path: healthz\n"),
+            "s.yaml:6: targets[0].load.path: must start with '/' (origin form, e.g. /healthz)");
+  EXPECT_EQ(parse_error(head + "    stop_signal: KILL\n"),
+            "s.yaml:5: targets[0].stop_signal: SIGKILL cannot ask for a graceful stop (a kill_primary fault sends it)");
 }
 
 TEST(SuiteFile, MissingFileIsAnError) {
