@@ -183,9 +183,10 @@ PY
     ;;
   messages)  # a target told what is wrong: another port, a wrapper, its exit status; names and the library
     scenario ""
-    # Listens, but on a port of its own (the kernel's choice), never on {port}.
+    # Listens, but on a port of its own (the kernel's choice), never on {port}: refcluster on port 0
+    # (quick to listen even on a loaded machine; an interpreter may not listen within the timeout).
     run run "$work/s.yaml" --report "$work/r1" \
-      --target "python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\",0)); s.listen(); time.sleep(30)' {port}"
+      --target "env FORKCHECK_PORT_NOT_USED={port} $refcluster --port 0 --workers {workers}"
     ((status == 2)) && grep -qE "did not listen on 127.0.0.1:[0-9]+ within 5 s; it listens on port [0-9]+ instead" "$work/err" ||
       fail "another port: exit $status: $(cat "$work/err")"
     # A wrapper that starts the primary without exec: the launched shell has one child with the workers.

@@ -136,7 +136,8 @@ TEST(SuiteStatus, ACellsLineNamesItsFailingPropertiesOnce) {
     judge_cells(r);
     const std::string md = render_suite_summary_md(r);
     for (const std::string target : {"refcluster", "peer"}) {
-      const auto at = md.find("- `kill_all` × `" + target + "`");
+      // The cell's line (its status in bold), not its line in the list of cell times.
+      const auto at = md.find("- `kill_all` × `" + target + "`: **");
       if (at == std::string::npos) continue;
       const std::string line = md.substr(at, md.find('\n', at) - at);
       std::size_t times = 0;
@@ -159,7 +160,7 @@ TEST(SuiteStatus, TheReferenceCellItself) {
 TEST(SuiteStatus, AFlakyAfterRerunCellSaysSoInItsNote) {
   SuiteResult r = suite({{"pass"}, {"service_available", "rerun pass"}, std::nullopt, CellStatus::flaky, 1});
   judge_cells(r);
-  EXPECT_EQ(r.cells[1].note, "failed 1/2 runs (service_available); reruns: 1/1 pass");
+  EXPECT_EQ(r.cells[1].note, "failed 1/2 runs; reruns: 1/1 pass");  // the cell's line names the property
   r = suite({{"pass"}, {"undecided", "rerun pass"}, std::nullopt, CellStatus::flaky, 1});
   judge_cells(r);
   EXPECT_EQ(r.cells[1].note, "undecided in 1/2 runs (unknown: no_orphans), passed on rerun; reruns: 1/1 pass");
