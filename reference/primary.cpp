@@ -99,7 +99,10 @@ void Primary::loop() {
       begin_shutdown("error");
     }
     if (fds[0].revents & POLLIN) handle_signals();
-    if (fds[1].revents & POLLIN) read_worker_channel();
+    // The channel is read every turn, whatever ppoll said: the revents are as old as the wake-up,
+    // and a primary descheduled after it (a loaded machine: 0.94 s once) would otherwise judge the
+    // heartbeats without the ones waiting unread, and kill healthy workers as hung.
+    read_worker_channel();
     manage_workers();
   }
 }
@@ -135,6 +138,8 @@ void Primary::reap_workers() {
 }
 
 void Primary::read_worker_channel() {
+  // Stamped before the read: whatever a worker wrote before this instant is in what is read.
+  const mono_ns read_at = monotonic_ns();
   for (const WorkerMessage& m : read_worker_messages(channel_.read_end.get())) {
     const mono_ns now = monotonic_ns();
     if (m.kind == WorkerSignal::heartbeat) {
@@ -146,6 +151,7 @@ void Primary::read_worker_channel() {
     if (before.state == SlotState::starting && supervisor_.slot(m.slot).state == SlotState::ready)
       emit({.kind = EventKind::ready, .t_ns = now, .slot = m.slot, .pid = m.pid});
   }
+  supervisor_.on_channel_read(read_at);
 }
 
 void Primary::manage_workers() { apply(supervisor_.on_tick(monotonic_ns())); }

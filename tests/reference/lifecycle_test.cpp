@@ -127,6 +127,17 @@ TEST(Lifecycle, HungWorkerIsKilledAndReplaced) {
   EXPECT_EQ(http_get(c.port()).status, 200);
 }
 
+// No worker beats once the only one is stopped, so the channel never becomes readable: the primary
+// must still read it (empty) every turn, since a worker's silence is judged only up to its last read.
+TEST(Lifecycle, OnlyWorkerHungIsKilledThoughTheChannelStaysSilent) {
+  auto c = Cluster::start(1, {"--heartbeat-timeout-ms", "300"});
+  const pid_t victim = c.ready_workers().at(0);
+  ASSERT_TRUE(Cluster::kill_worker(victim, SIGSTOP));
+  ASSERT_TRUE(c.wait_for_event(EventKind::hung, 1, 3000)) << c.output();
+  EXPECT_EQ(c.events_of(EventKind::hung).at(0).pid, victim);
+  EXPECT_TRUE(c.wait_for_ready(1, 3000));
+}
+
 // The heartbeat comes from the serving loop itself: a worker whose loop stops turning while its
 // other thread (the accept thread) runs on is seen as hung. The loop is the main thread (tid ==
 // pid); ptrace stops that one thread only.
