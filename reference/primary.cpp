@@ -1,5 +1,6 @@
 #include "reference/primary.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <optional>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -57,8 +59,10 @@ int Primary::run() {
   std::printf("refcluster: listening on %s:%d (%d workers, %s)\n", options_.host.c_str(), port_,
               options_.supervisor.workers, std::string(to_string(options_.sched)).c_str());
   std::fflush(stdout);
+  start_reaper();  // after the signals are blocked: the thread inherits the mask
   apply(supervisor_.start(monotonic_ns()));
   loop();
+  stop_reaper();
   emit({.kind = EventKind::shutdown_complete});
   events_.flush();
   return to_int(ExitCode::ok);
@@ -99,7 +103,10 @@ void Primary::loop() {
       begin_shutdown("error");
     }
     if (fds[0].revents & POLLIN) handle_signals();
-    if (fds[1].revents & POLLIN) read_worker_channel();
+    // The channel is read every turn, whatever ppoll said: the revents are as old as the wake-up,
+    // and a primary descheduled after it (a loaded machine: 0.94 s once) would otherwise judge the
+    // heartbeats without the ones waiting unread, and kill healthy workers as hung.
+    read_worker_channel();
     manage_workers();
   }
 }
@@ -116,25 +123,79 @@ void Primary::handle_signals() {
   if (child_exited) reap_workers();
 }
 
+namespace {
+
+// A dead child's end, from waitid: the signal that killed it (0 if none) and its exit status (-1 if
+// none), as the exit event reports them.
+struct ChildEnd {
+  int signal = 0;
+  int status = -1;
+};
+
+// Whether `pid` (our child) has ended, without reaping it (WNOWAIT): it stays a zombie.
+std::optional<ChildEnd> peek_end(pid_t pid) {
+  siginfo_t info{};
+  if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid != pid)
+    return std::nullopt;
+  if (info.si_code == CLD_EXITED) return ChildEnd{0, info.si_status};
+  return ChildEnd{info.si_status, -1};
+}
+
+}  // namespace
+
 void Primary::reap_workers() {
-  for (;;) {
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid <= 0) return;
+  // Every dead worker is found without being reaped (waitid WNOWAIT) and its replacement forked;
+  // the reaper thread then reaps it. Reaping makes the kernel drop the process's /proc entries
+  // (proc_flush_pid), and with an observer that has looked into /proc/<pid>, on a loaded machine,
+  // that took the caller 0.3-1.1 s (perf: wait4 -> release_task -> d_invalidate -> d_walk): done
+  // here, it came before the replacement's fork, and before the fork of another worker that died
+  // meanwhile. Every child of the primary is a slot's worker until its death is handled here, so
+  // looking at the slots finds every death.
+  for (int i = 0; i < options_.supervisor.workers; ++i) {
+    const SlotView s = supervisor_.slot(i);
+    if ((s.state != SlotState::starting && s.state != SlotState::ready) || s.pid <= 0) continue;
+    const auto end = peek_end(s.pid);
+    if (!end) continue;
     const mono_ns now = monotonic_ns();
-    const auto slot = supervisor_.find(pid);
-    if (!slot) continue;
-    if (board_) board_->forget(slot->slot);  // before its replacement is forked
-    emit({.kind = EventKind::exit, .t_ns = now, .slot = slot->slot, .pid = pid,
-          .signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-          .status = WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-          .uptime_ns = now - slot->forked_ns});
+    if (board_) board_->forget(s.slot);  // before its replacement is forked
+    emit({.kind = EventKind::exit, .t_ns = now, .slot = s.slot, .pid = s.pid, .signal = end->signal,
+          .status = end->status, .uptime_ns = now - s.forked_ns});
     // The replacement is forked right here, before the next death is even looked at.
-    apply(supervisor_.on_worker_exit(pid, now));
+    apply(supervisor_.on_worker_exit(s.pid, now));
+    release(s.pid);
   }
 }
 
+void Primary::start_reaper() {
+  int fds[2] = {-1, -1};
+  if (pipe2(fds, O_CLOEXEC) != 0) return;  // no reaper: release() reaps in the loop
+  UniqueFd read_end(fds[0]);
+  reap_write_.reset(fds[1]);
+  reaper_ = std::thread([fd = std::move(read_end)] {
+    pid_t pid = 0;
+    for (;;) {
+      const ssize_t n = ::read(fd.get(), &pid, sizeof pid);
+      if (n < 0 && errno == EINTR) continue;
+      if (n != static_cast<ssize_t>(sizeof pid)) return;  // the write end closed: the primary is done
+      while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+  });
+}
+
+void Primary::release(pid_t dead) {
+  if (reap_write_ && ::write(reap_write_.get(), &dead, sizeof dead) == static_cast<ssize_t>(sizeof dead)) return;
+  waitpid(dead, nullptr, 0);
+}
+
+void Primary::stop_reaper() {
+  reap_write_.reset();  // the reaper reaps what it was given, then sees the end of the pipe
+  if (reaper_.joinable()) reaper_.join();
+}
+
 void Primary::read_worker_channel() {
+  // Stamped before the read: whatever a worker wrote before this instant is in what is read.
+  const mono_ns read_at = monotonic_ns();
   for (const WorkerMessage& m : read_worker_messages(channel_.read_end.get())) {
     const mono_ns now = monotonic_ns();
     if (m.kind == WorkerSignal::heartbeat) {
@@ -146,6 +207,7 @@ void Primary::read_worker_channel() {
     if (before.state == SlotState::starting && supervisor_.slot(m.slot).state == SlotState::ready)
       emit({.kind = EventKind::ready, .t_ns = now, .slot = m.slot, .pid = m.pid});
   }
+  supervisor_.on_channel_read(read_at);
 }
 
 void Primary::manage_workers() { apply(supervisor_.on_tick(monotonic_ns())); }
@@ -200,6 +262,7 @@ void Primary::become_worker(int slot) {
   // Only the primary reads signals and the channel and writes events.
   signal_fd_.reset();
   channel_.read_end.reset();
+  reap_write_.reset();
   events_.close();
   WorkerSetup setup{.slot = slot,
                     .primary_pid = pid_,

@@ -59,6 +59,8 @@ void Supervisor::on_heartbeat(int slot, pid_t pid, mono_ns now) {
   if (live(s) && s.pid == pid && pid > 0) s.last_beat_ns = std::max(s.last_beat_ns, now);
 }
 
+void Supervisor::on_channel_read(mono_ns at) { channel_read_ns_ = std::max(channel_read_ns_, at); }
+
 bool Supervisor::died_early(const Slot& s, mono_ns now) const {
   return s.state == SlotState::starting || now - s.ready_ns < config_.min_uptime_ns;
 }
@@ -121,10 +123,13 @@ std::vector<Action> Supervisor::on_tick(mono_ns now) {
 
 void Supervisor::check_heartbeats(mono_ns now, std::vector<Action>& out) {
   if (config_.heartbeat_timeout_ns <= 0) return;
+  // Silence is known only up to the last read of the channel (on_channel_read): later beats may be
+  // waiting in it, unread.
+  const mono_ns heard_until = std::min(now, channel_read_ns_);
   for (int i = 0; i < static_cast<int>(slots_.size()); ++i) {
     Slot& s = slots_[static_cast<std::size_t>(i)];
     if (!live(s) || s.pid <= 0 || s.killed) continue;
-    if (now - s.last_beat_ns < config_.heartbeat_timeout_ns) continue;
+    if (heard_until - s.last_beat_ns < config_.heartbeat_timeout_ns) continue;
     s.killed = true;
     out.push_back({.kind = ActionKind::kill_hung, .slot = i, .pid = s.pid});
   }

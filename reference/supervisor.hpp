@@ -64,6 +64,11 @@ class Supervisor {
   std::vector<Action> on_fork_failed(int slot, mono_ns now);
   void on_ready(int slot, pid_t pid, mono_ns now);   // stale (slot, pid) pairs are ignored
   void on_heartbeat(int slot, pid_t pid, mono_ns now);
+  // The primary read everything the workers had written to the channel before `at`. A worker's
+  // silence is judged only up to the last such instant, never up to `now`: a primary that was itself
+  // not running (descheduled on a loaded machine) has heartbeats waiting unread in the channel, and
+  // the time it was away is no evidence that a worker stopped beating.
+  void on_channel_read(mono_ns at);
   // A reaped child. Unknown pids are ignored (empty actions).
   std::vector<Action> on_worker_exit(pid_t pid, mono_ns now);
   std::vector<Action> on_tick(mono_ns now);  // due back-offs, overdue heartbeats, grace expiry
@@ -102,6 +107,7 @@ class Supervisor {
   std::vector<Slot> slots_;
   std::vector<pid_t> replaces_;  // per slot: the dead worker a pending spawn replaces
   std::optional<mono_ns> shutdown_at_;
+  mono_ns channel_read_ns_ = 0;  // the last on_channel_read
   bool grace_over_ = false;
 };
 

@@ -44,9 +44,11 @@ std::vector<PropertyResult> without_service_window(std::vector<PropertyResult> r
 // is a lost connection (reset, eof, timeout, bad_response, other) on a connection a fault's victim
 // held when the fault froze or stopped it (its client port is among the fault's
 // victim_client_ports, opened at or before the signal), and it failed inside that fault's excuse:
-//  - a kill (meant to kill, not a SIGTERM) whose victims were all seen dead: from their death (the
-//    earliest of the fault's death instant and its victims' exits at or after the signal, less
-//    kDeathStampSlack, never before the signal) to the fault's death instant + recovery_deadline_s;
+//  - a kill (meant to kill, not a SIGTERM) whose victims were all seen dead: from the signal if it is
+//    SIGKILL (the victims were frozen before it: nothing else acts on their connections), else from
+//    their death (the earliest of the fault's death instant and its victims' exits at or after the
+//    signal, less kDeathStampSlack, never before the signal), to the fault's death instant +
+//    recovery_deadline_s;
 //  - a stop_worker whose victims were seen stopped: from the signal until one of them is seen running
 //    again (a later cont_worker), or, once every victim died, recovery_deadline_s after the last death.
 // A SIGTERM (term_worker, kill_worker SIGTERM) excuses nothing: a terminated worker must drain. A

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "common/pidfd.hpp"
 #include "common/unique_fd.hpp"
 #include "tests/reference/cluster_fixture.hpp"
 
@@ -125,6 +126,52 @@ TEST(Lifecycle, HungWorkerIsKilledAndReplaced) {
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0].signal, SIGKILL);
   EXPECT_EQ(http_get(c.port()).status, 200);
+}
+
+// Releasing a dead process costs its parent the kernel's /proc cleanup (0.3-1.1 s once on a loaded
+// machine), so the replacement is forked first: at the primary's fork (a ptrace fork stop) the dead
+// worker must still be a zombie. A reaped process's pidfd reports POLLHUP; a zombie's does not.
+TEST(Lifecycle, ReplacementIsForkedBeforeTheDeadWorkerIsReaped) {
+  auto c = Cluster::start(2);
+  const pid_t primary = c.process().pid();
+  const pid_t victim = c.ready_workers().at(0);
+  const auto victim_fd = Pidfd::open(victim);
+  ASSERT_TRUE(victim_fd);
+  ASSERT_EQ(ptrace(PTRACE_SEIZE, primary, nullptr, PTRACE_O_TRACEFORK), 0) << std::strerror(errno);
+  ASSERT_TRUE(victim_fd->send_signal(SIGKILL));
+  int status = 0;
+  bool at_fork = false;
+  // SIGCHLD is blocked in the primary (read from its signalfd), so its first stop is the fork; any
+  // other stop is passed on, a bounded number of times.
+  for (int i = 0; i < 20 && !at_fork; ++i) {
+    if (waitpid(primary, &status, __WALL) != primary || !WIFSTOPPED(status)) break;
+    at_fork = (status >> 8) == (SIGTRAP | (PTRACE_EVENT_FORK << 8));
+    if (!at_fork) ptrace(PTRACE_CONT, primary, nullptr, WSTOPSIG(status) == SIGTRAP ? 0 : WSTOPSIG(status));
+  }
+  pollfd p{victim_fd->fd(), POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 0), 1);
+  const bool reaped = p.revents & POLLHUP;
+  if (at_fork) {
+    unsigned long child = 0;
+    ptrace(PTRACE_GETEVENTMSG, primary, nullptr, &child);
+    waitpid(static_cast<pid_t>(child), &status, __WALL);  // the traced child's first stop
+    ptrace(PTRACE_DETACH, static_cast<pid_t>(child), nullptr, nullptr);
+  }
+  ptrace(PTRACE_DETACH, primary, nullptr, nullptr);
+  ASSERT_TRUE(at_fork) << "the primary was not seen forking the replacement\n" << c.output();
+  EXPECT_FALSE(reaped) << "the dead worker was reaped before its replacement was forked";
+  EXPECT_TRUE(c.wait_for_ready(2, 3000));
+}
+
+// No worker beats once the only one is stopped, so the channel never becomes readable: the primary
+// must still read it (empty) every turn, since a worker's silence is judged only up to its last read.
+TEST(Lifecycle, OnlyWorkerHungIsKilledThoughTheChannelStaysSilent) {
+  auto c = Cluster::start(1, {"--heartbeat-timeout-ms", "300"});
+  const pid_t victim = c.ready_workers().at(0);
+  ASSERT_TRUE(Cluster::kill_worker(victim, SIGSTOP));
+  ASSERT_TRUE(c.wait_for_event(EventKind::hung, 1, 3000)) << c.output();
+  EXPECT_EQ(c.events_of(EventKind::hung).at(0).pid, victim);
+  EXPECT_TRUE(c.wait_for_ready(1, 3000));
 }
 
 // The heartbeat comes from the serving loop itself: a worker whose loop stops turning while its

@@ -185,13 +185,35 @@ TEST(Supervisor, SilentWorkerIsKilledOnceAsHung) {
   EXPECT_EQ(h.sup.next_deadline(), ms(301));
   h.sup.on_heartbeat(0, h.sup.slot(0).pid, ms(250));
   h.sup.on_heartbeat(1, 999, ms(250));  // stale pid: does not count
+  h.sup.on_channel_read(ms(320));
   const auto actions = h.sup.on_tick(ms(320));
   ASSERT_EQ(actions.size(), 1u);
   EXPECT_EQ(actions[0], (Action{.kind = ActionKind::kill_hung, .slot = 1, .pid = h.sup.slot(1).pid}));
   EXPECT_TRUE(h.sup.slot(1).killed);
+  h.sup.on_channel_read(ms(700));
   EXPECT_TRUE(h.sup.on_tick(ms(700)).size() == 1u) << "slot 0 is now overdue too, slot 1 not again";
   const auto respawn = h.run(h.sup.on_worker_exit(h.sup.slot(1).pid, ms(701)), ms(701));
   EXPECT_EQ(respawn[0].kind, ActionKind::spawn);
+}
+
+// hang x refcluster under load: the primary was descheduled for 0.94 s after a poll that saw only
+// SIGCHLD; back, it judged the heartbeats without reading the channel they were waiting in and
+// SIGKILLed two healthy workers as hung. Silence counts only up to the last read of the channel.
+TEST(Supervisor, SilenceIsJudgedOnlyUpToTheLastReadOfTheChannel) {
+  auto c = config(2);
+  c.heartbeat_timeout_ns = ms(300);
+  Harness h(c);
+  h.run(h.sup.start(0), 0);
+  h.ready_all(ms(1));
+  h.sup.on_heartbeat(0, h.sup.slot(0).pid, ms(90));
+  h.sup.on_heartbeat(1, h.sup.slot(1).pid, ms(90));
+  h.sup.on_channel_read(ms(100));
+  EXPECT_TRUE(h.sup.on_tick(ms(1000)).empty()) << "the primary was away from 100 to 1000 ms: no verdict";
+  h.sup.on_heartbeat(0, h.sup.slot(0).pid, ms(1000));  // what waited in the channel
+  h.sup.on_channel_read(ms(1000));
+  const auto actions = h.sup.on_tick(ms(1000));
+  ASSERT_EQ(actions.size(), 1u) << "read at 1000 ms: slot 1 said nothing since 90 ms";
+  EXPECT_EQ(actions[0], (Action{.kind = ActionKind::kill_hung, .slot = 1, .pid = h.sup.slot(1).pid}));
 }
 
 TEST(Supervisor, FailedForkBacksOff) {

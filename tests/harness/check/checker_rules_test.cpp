@@ -153,6 +153,23 @@ TEST(Excuses, AFailureAfterTheRecoveryDeadlineOfTheDeathIsNotExcused) {
                        "(the recovery deadline after its victims' death)");
 }
 
+// burst x refcluster under load: a SIGKILLed victim's connection was reset 6 ms after the signal and
+// 26 ms before the observer stamped the victim's exit. A frozen victim can do nothing after a SIGKILL:
+// whatever fails on its connections from the signal on is the kill's doing, however late its death
+// is stamped.
+TEST(Excuses, AFailureAfterASigkillIsExcusedHoweverLateTheDeathIsStamped) {
+  History h = correct_cluster();
+  ASSERT_EQ(h.faults[0].signal, SIGKILL);
+  worker(h, worker_pid(1)).exit_ns = at(1300);
+  h.faults[0].death_seen_ns = at(1300.1);
+  RequestRecord& cut = cut_request(h);
+  cut.end_ns = at(1006);  // after the signal (+1000 ms), more than kDeathStampSlack before the death
+  const Excuse e = judge_excuse(h, walkthrough_scenario(), cut);
+  EXPECT_TRUE(e.fault) << e.why_not;
+  cut.end_ns = at(999.9);  // before the signal: the kill did not do it
+  EXPECT_FALSE(excusing_fault(h, walkthrough_scenario(), cut));
+}
+
 // A signal the victim may handle (SIGINT): what fails between the signal and its death is its own doing.
 TEST(Excuses, AFailureBeforeTheVictimsDeathIsNotExcused) {
   History h = correct_cluster();
