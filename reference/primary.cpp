@@ -1,6 +1,5 @@
 #include "reference/primary.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -59,10 +58,8 @@ int Primary::run() {
   std::printf("refcluster: listening on %s:%d (%d workers, %s)\n", options_.host.c_str(), port_,
               options_.supervisor.workers, std::string(to_string(options_.sched)).c_str());
   std::fflush(stdout);
-  start_reaper();  // after the signals are blocked: the thread inherits the mask
   apply(supervisor_.start(monotonic_ns()));
   loop();
-  stop_reaper();
   emit({.kind = EventKind::shutdown_complete});
   events_.flush();
   return to_int(ExitCode::ok);
@@ -144,53 +141,40 @@ std::optional<ChildEnd> peek_end(pid_t pid) {
 }  // namespace
 
 void Primary::reap_workers() {
-  // Every dead worker is found without being reaped (waitid WNOWAIT) and its replacement forked;
-  // the reaper thread then reaps it. Reaping makes the kernel drop the process's /proc entries
-  // (proc_flush_pid), and with an observer that has looked into /proc/<pid>, on a loaded machine,
-  // that took the caller 0.3-1.1 s (perf: wait4 -> release_task -> d_invalidate -> d_walk): done
-  // here, it came before the replacement's fork, and before the fork of another worker that died
-  // meanwhile. Every child of the primary is a slot's worker until its death is handled here, so
-  // looking at the slots finds every death.
-  for (int i = 0; i < options_.supervisor.workers; ++i) {
-    const SlotView s = supervisor_.slot(i);
-    if ((s.state != SlotState::starting && s.state != SlotState::ready) || s.pid <= 0) continue;
-    const auto end = peek_end(s.pid);
-    if (!end) continue;
-    const mono_ns now = monotonic_ns();
-    if (board_) board_->forget(s.slot);  // before its replacement is forked
-    emit({.kind = EventKind::exit, .t_ns = now, .slot = s.slot, .pid = s.pid, .signal = end->signal,
-          .status = end->status, .uptime_ns = now - s.forked_ns});
-    // The replacement is forked right here, before the next death is even looked at.
-    apply(supervisor_.on_worker_exit(s.pid, now));
-    release(s.pid);
-  }
-}
-
-void Primary::start_reaper() {
-  int fds[2] = {-1, -1};
-  if (pipe2(fds, O_CLOEXEC) != 0) return;  // no reaper: release() reaps in the loop
-  UniqueFd read_end(fds[0]);
-  reap_write_.reset(fds[1]);
-  reaper_ = std::thread([fd = std::move(read_end)] {
-    pid_t pid = 0;
-    for (;;) {
-      const ssize_t n = ::read(fd.get(), &pid, sizeof pid);
-      if (n < 0 && errno == EINTR) continue;
-      if (n != static_cast<ssize_t>(sizeof pid)) return;  // the write end closed: the primary is done
-      while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
+  // Every dead worker is found first, its replacement forked, and only then is it reaped: releasing a
+  // process makes the kernel drop its /proc entries (proc_flush_pid), and with an observer that has
+  // looked into /proc/<pid> that took the primary 0.3-1.1 s on a loaded machine (perf: wait4 ->
+  // release_task -> d_invalidate -> d_walk), all of it before the replacement was forked.
+  for (;;) {
+    std::vector<pid_t> dead;
+    for (int i = 0; i < options_.supervisor.workers; ++i) {
+      const SlotView s = supervisor_.slot(i);
+      if ((s.state != SlotState::starting && s.state != SlotState::ready) || s.pid <= 0) continue;
+      const auto end = peek_end(s.pid);
+      if (!end) continue;
+      const mono_ns now = monotonic_ns();
+      if (board_) board_->forget(s.slot);  // before its replacement is forked
+      emit({.kind = EventKind::exit, .t_ns = now, .slot = s.slot, .pid = s.pid, .signal = end->signal,
+            .status = end->status, .uptime_ns = now - s.forked_ns});
+      dead.push_back(s.pid);
+      // The replacement is forked right here, before the next death is even looked at.
+      apply(supervisor_.on_worker_exit(s.pid, now));
     }
-  });
-}
-
-void Primary::release(pid_t dead) {
-  if (reap_write_ && ::write(reap_write_.get(), &dead, sizeof dead) == static_cast<ssize_t>(sizeof dead)) return;
-  waitpid(dead, nullptr, 0);
-}
-
-void Primary::stop_reaper() {
-  reap_write_.reset();  // the reaper reaps what it was given, then sees the end of the pipe
-  if (reaper_.joinable()) reaper_.join();
+    for (pid_t pid : dead) waitpid(pid, nullptr, 0);  // zombies: returns once the kernel has released them
+    // Other ended children (no longer workers) are reaped; a worker that died meanwhile is left to
+    // the next pass, which replaces it first.
+    bool worker_died = false;
+    for (;;) {
+      siginfo_t info{};
+      if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid <= 0) break;
+      if (supervisor_.find(info.si_pid)) {
+        worker_died = true;
+        break;
+      }
+      waitpid(info.si_pid, nullptr, 0);
+    }
+    if (!worker_died) return;
+  }
 }
 
 void Primary::read_worker_channel() {
@@ -262,7 +246,6 @@ void Primary::become_worker(int slot) {
   // Only the primary reads signals and the channel and writes events.
   signal_fd_.reset();
   channel_.read_end.reset();
-  reap_write_.reset();
   events_.close();
   WorkerSetup setup{.slot = slot,
                     .primary_pid = pid_,

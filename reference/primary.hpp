@@ -4,7 +4,6 @@
 // the worker channel (ready, heartbeat) and the supervisor's next deadline. Every decision comes
 // from the Supervisor core; this class only carries them out (fork, kill, write events).
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/event.hpp"
@@ -33,9 +32,6 @@ class Primary {
   void loop();
   void handle_signals();
   void reap_workers();
-  void start_reaper();
-  void release(pid_t dead);  // hands a dead worker (a zombie) to the reaper thread
-  void stop_reaper();
   void read_worker_channel();
   void manage_workers();
   void apply(const std::vector<Action>& actions);
@@ -54,10 +50,6 @@ class Primary {
   WorkerChannel channel_;
   AcceptBoard* board_ = nullptr;  // shared mode: least-connections accept turns (shared page)
   EventLog events_;
-  // Reaping (the kernel's release of a dead process) can take the caller long on a loaded machine;
-  // a thread of its own does it, so the loop forks and reads on meanwhile.
-  UniqueFd reap_write_;  // dead workers' pids, to the reaper
-  std::thread reaper_;
 };
 
 }  // namespace forkcheck::reference
