@@ -13,12 +13,11 @@ using namespace forkcheck::harness::testing;
 
 // The harness's probe stalled from +from_ms to +to_ms (and nothing else was late).
 void stall(History& h, double from_ms, double to_ms, const std::string& source = "probe") {
-  LatenessSource s;
-  s.name = source;
-  s.samples = 1000;
-  s.max_ns = at(to_ms) - at(from_ms);
-  s.worst.push_back({at(from_ms), at(to_ms)});
-  h.harness_health.sources.push_back(s);
+  auto& sources = h.harness_health.sources;
+  auto it = std::find_if(sources.begin(), sources.end(), [&](const LatenessSource& s) { return s.name == source; });
+  if (it == sources.end()) it = sources.insert(sources.end(), LatenessSource{.name = source, .samples = 1000});
+  it->max_ns = std::max(it->max_ns, at(to_ms) - at(from_ms));
+  it->worst.push_back({at(from_ms), at(to_ms)});
 }
 
 PropertyResult judged(Property p, const History& h, Scenario s = walkthrough_scenario()) {
@@ -91,6 +90,7 @@ void never_sent(History& h, double from_ms, double to_ms) {
   for (auto& r : h.requests.records())
     if (!r.probe && r.intended_ns >= at(from_ms) && r.intended_ns < at(to_ms)) {
       r.connection_id = -1;
+      r.local_port = 0;
       r.start_ns = 0;
       r.end_ns = r.intended_ns + ms_to_ns(2000);
       r.status = 0;
