@@ -11,7 +11,7 @@ using nlohmann::json;
 std::string since_launch(const History& h, mono_ns t) { return "+" + format_ns_as_ms(t - h.target.launch_ns); }
 
 std::string what_it_measures(std::string_view source) {
-  if (source == "tick") return "the run loop's 2 ms sleep, past its due instant";
+  if (source == "tick") return "the run loop's 2 ms tick: each iteration against its start + 2 ms (an iteration that sent a fault is not counted)";
   if (source == "probe") return "a thread sleeping 1 ms in a loop (scheduling latency)";
   if (source == "fault") return "each fault's signal against its schedule (a kill's includes freezing its victims)";
   if (source == "request") return "each load request's send against its intended instant (includes waiting for a free connection)";
