@@ -105,6 +105,33 @@ std::optional<std::string> recovery_time(const History& h, const Scenario& s, co
   });
 }
 
+// Only its second half rests on time: N ready again within recovery_deadline_s once workers stopped
+// being made to die. A burst of forks over the limit is what the kernel saw, whatever the harness did.
+std::optional<std::string> bounded_restarts(const History& h, const Scenario& s, const Stalls& stalls) {
+  std::vector<mono_ns> forks;
+  for (const WorkerLifetime& w : h.workers) forks.push_back(w.fork_ns);
+  std::sort(forks.begin(), forks.end());
+  forks.erase(forks.begin(), forks.begin() + static_cast<long>(std::min(forks.size(), static_cast<std::size_t>(std::max(0, h.target.workers)))));
+  const double limit = s.max_forks_per_s.value_or(kDefaultMaxForksPerS);
+  for (std::size_t i = 0, j = 0; i < forks.size(); ++i) {
+    while (j < forks.size() && forks[j] < forks[i] + seconds_to_ns(1)) ++j;
+    if (static_cast<double>(j - i) > limit) return std::nullopt;
+  }
+  std::optional<mono_ns> stop;  // when workers stopped being made to die (as the checker reads it)
+  for (const FaultRecord& f : h.faults)
+    if (f.kind == FaultKind::remove_file) stop = std::max(stop.value_or(0), f.sent_ns);
+    else if (f.kind == FaultKind::kill_new_workers) stop = std::max(stop.value_or(0), f.death_seen_ns.value_or(f.sent_ns));
+  if (!stop) return std::nullopt;
+  const mono_ns deadline = seconds_to_ns(s.recovery_deadline_s);
+  const auto back = first_full_ready(h, *stop);
+  const bool late = back ? *back - *stop > deadline : service_end_ns(h) - *stop >= deadline;
+  if (!late) return std::nullopt;
+  const auto st = stalls.during(*stop, deadline);
+  if (!st) return std::nullopt;
+  return overloaded(describe_stall(h, *st) + " while N ready workers were awaited after the deaths stopped (" + at_ms(h, *stop) +
+                    " to " + at_ms(h, *stop + deadline) + ", " + bound_text("recovery_deadline_s", deadline) + ")");
+}
+
 // Only an exit 0 that came too late rests on time; no exit, a signal or a non-zero status do not.
 std::optional<std::string> graceful_stop(const History& h, const Scenario& s, const Stalls& stalls) {
   const auto term = std::find_if(h.faults.begin(), h.faults.end(),
@@ -218,6 +245,7 @@ std::optional<std::string> explained_by_lateness(const PropertyResult& r, const 
     case Property::workers_restored: return workers_restored(h, s, stalls);
     case Property::recovery_time: return recovery_time(h, s, stalls);
     case Property::graceful_stop: return graceful_stop(h, s, stalls);
+    case Property::bounded_restarts: return bounded_restarts(h, s, stalls);
     case Property::no_dropped_requests: return no_dropped_requests(h, s, stalls);
     case Property::service_available: return service_available(h, s, stalls);
     case Property::failed_request_ratio: return failed_request_ratio(h, s, stalls);

@@ -32,7 +32,7 @@ std::optional<HarnessStall> harness_was_late(const History& h, const Scenario& s
 // "the harness's probe was 312.4 ms late (+1523.4 ms to +1835.8 ms)"
 std::string describe_stall(const History& h, const HarnessStall& stall);
 
-// The rule: each `fail` of workers_restored, recovery_time, graceful_stop, no_dropped_requests,
+// The rule: each `fail` of workers_restored, recovery_time, bounded_restarts (its recovery), graceful_stop, no_dropped_requests,
 // service_available, failed_request_ratio and recovery_latency_p99 that the harness's stalls explain
 // becomes `unknown`; every other result is returned as given.
 std::vector<PropertyResult> with_harness_lateness(std::vector<PropertyResult> results, const History& h,

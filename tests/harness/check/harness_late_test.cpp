@@ -196,6 +196,34 @@ TEST(HarnessLate, ALateExitAfterSigtermDuringAStallIsUnknown) {
   EXPECT_EQ(judged(Property::graceful_stop, h, s).verdict, Verdict::fail);
 }
 
+// A crash file that killed worker 1 at +800 ms, removed at +900 ms; N ready never came back.
+History not_back_after_crash_loop(Scenario& s) {
+  History h = correct_cluster({.kill = false});
+  s.max_forks_per_s = 10;
+  FaultRecord create{FaultKind::create_file, 0, at(500), at(500), {}};
+  create.path = "/tmp/r/crash_file";
+  FaultRecord remove = create;
+  remove.kind = FaultKind::remove_file;
+  remove.scheduled_ns = remove.sent_ns = at(900);
+  h.faults = {create, remove};
+  h.target.command += " --crash-file /tmp/r/crash_file";
+  h.workers[0].exit_ns = at(800), h.workers[0].exit_status = 1;
+  return h;
+}
+
+TEST(HarnessLate, BoundedRestartsRecoveryDuringAStallIsUnknownButABurstIsNot) {
+  Scenario s = walkthrough_scenario();
+  History h = not_back_after_crash_loop(s);
+  ASSERT_EQ(judged(Property::bounded_restarts, h, s).verdict, Verdict::fail);
+  stall(h, 1000, 1400);
+  const PropertyResult r = judged(Property::bounded_restarts, h, s);
+  EXPECT_EQ(r.verdict, Verdict::unknown) << all_text(r);
+  EXPECT_NE(r.summary.find("after the deaths stopped"), std::string::npos) << r.summary;
+  for (int i = 0; i < 12; ++i)  // 12 forks within a second, over max_forks_per_s 10
+    h.workers.push_back({worker_pid(20 + i), at(1000 + i), std::nullopt, at(1000.5 + i), 0, 1});
+  EXPECT_EQ(judged(Property::bounded_restarts, h, s).verdict, Verdict::fail);
+}
+
 TEST(HarnessLate, WasLateComparesTheWorstStallWithTheSmallestBound) {
   History h = correct_cluster();
   Scenario s = walkthrough_scenario();  // timeout 2000 ms, recovery_deadline_s 1 s: smallest 1000 ms
