@@ -200,7 +200,9 @@ TEST(HarnessLate, ALateExitAfterSigtermDuringAStallIsUnknown) {
 History not_back_after_crash_loop(Scenario& s) {
   History h = correct_cluster({.kill = false});
   s.max_forks_per_s = 10;
-  FaultRecord create{FaultKind::create_file, 0, at(500), at(500), {}};
+  FaultRecord create;
+  create.kind = FaultKind::create_file;
+  create.scheduled_ns = create.sent_ns = at(500);
   create.path = "/tmp/r/crash_file";
   FaultRecord remove = create;
   remove.kind = FaultKind::remove_file;
