@@ -13,8 +13,32 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/
         USE_SOURCE_PERMISSIONS
         PATTERN "__pycache__" EXCLUDE
         PATTERN "*.pyc" EXCLUDE)
+# The docs keep the source tree's layout under share/doc/forkcheck, so that every relative link of
+# the installed README and docs finds its file (tests/install/install_test.sh follows each link).
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+foreach(folder reference harness reports bench)
+  install(FILES ${PROJECT_SOURCE_DIR}/${folder}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/${folder})
+endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/scenarios/README.md ${PROJECT_SOURCE_DIR}/scenarios/walkthrough.yaml
+              ${PROJECT_SOURCE_DIR}/scenarios/conformance.yaml
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/scenarios)
+# The CI recipe the README shows how to adopt.
+install(FILES ${PROJECT_SOURCE_DIR}/ci/README.md ${PROJECT_SOURCE_DIR}/ci/github-workflow.yml
+              ${PROJECT_SOURCE_DIR}/ci/example-suite.yaml
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/ci)
+install(FILES ${PROJECT_SOURCE_DIR}/scenarios/targets/README.md ${PROJECT_SOURCE_DIR}/scenarios/targets/node-cluster.mjs
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/scenarios/targets)
+install(FILES ${PROJECT_SOURCE_DIR}/reports/samples/conformance-suite/index.png
+              ${PROJECT_SOURCE_DIR}/reports/samples/conformance-suite/summary.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/reports/samples/conformance-suite)
+install(FILES ${PROJECT_SOURCE_DIR}/reports/samples/random-kills-refcluster/report.html
+              ${PROJECT_SOURCE_DIR}/reports/samples/random-kills-refcluster/report.png
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/reports/samples/random-kills-refcluster)
+# The library's scenarios/README.md links ../docs/: a link beside the library to the installed docs.
+file(RELATIVE_PATH forkcheck_docs_from_data /prefix/${CMAKE_INSTALL_DATADIR}/forkcheck /prefix/${CMAKE_INSTALL_DOCDIR}/docs)
+install(CODE "file(CREATE_LINK \"${forkcheck_docs_from_data}\"
+                    \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_DATADIR}/forkcheck/docs\" SYMBOLIC)")
 
 # `cpack -G DEB` (ci/package): a Debian package whose Depends come from the shared libraries the
 # programs link (dpkg-shlibdeps), so yaml-cpp and the C++ runtime are named at the versions built on.

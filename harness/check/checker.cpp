@@ -25,7 +25,7 @@ std::string describe_mismatch(const TableRow& r) {
 bool fault_is_late(const History& h, const Scenario& s, std::size_t i) {
   const FaultRecord& f = h.faults[i];
   if (h.load_end_ns <= 0 || !(expects_death(f) || f.kind == FaultKind::stop_worker)) return false;
-  const mono_ns t = f.sent_ns ? f.sent_ns : f.scheduled_ns;
+  const mono_ns t = fault_instant(f);
   return t + seconds_to_ns(s.recovery_deadline_s) > h.load_end_ns;
 }
 
@@ -33,7 +33,7 @@ std::optional<std::string> late_fault_reason(const History& h, const Scenario& s
   for (std::size_t i = 0; i < h.faults.size(); ++i) {
     if (!fault_is_late(h, s, i)) continue;
     const FaultRecord& f = h.faults[i];
-    const mono_ns t = f.sent_ns ? f.sent_ns : f.scheduled_ns;
+    const mono_ns t = fault_instant(f);
     const std::string when = t >= h.load_end_ns ? ms(t - h.load_end_ns) + " after the load ended"
                                                 : ms(h.load_end_ns - t) + " before the load ended";
     return "fault " + std::to_string(i + 1) + " (" + std::string(to_string(f.kind)) + " at " + at_ms(h, t) + ") came " +
@@ -90,6 +90,7 @@ PropertyResult dispatch(Property p, const History& h, const Scenario& s) {
     case Property::steps_match_walkthrough: return detail::check_steps_match_walkthrough(h, s);
     case Property::bounded_restarts: return detail::check_bounded_restarts(h, s);
     case Property::graceful_stop: return detail::check_graceful_stop(h, s);
+    case Property::graceful_worker_stop: return detail::check_graceful_worker_stop(h, s);
     case Property::no_worker_crash_on_input: return detail::check_no_worker_crash_on_input(h, s);
     case Property::recovery_latency_p99: return detail::check_recovery_latency_p99(h, s);
     case Property::failed_request_ratio: return detail::check_failed_request_ratio(h, s);

@@ -178,7 +178,7 @@ std::optional<std::string> no_dropped_requests(const History& h, const Scenario&
   const mono_ns start = detail::window_start(h), end = service_end_ns(h), timeout = ms_to_ns(s.load.timeout_ms);
   RequestTally t;
   for (const RequestRecord& r : h.requests) {
-    if (r.probe || r.error == RequestError::ok || !detail::in_window(r, start, end) || excusing_fault(h, r)) continue;
+    if (r.probe || r.error == RequestError::ok || !detail::in_window(r, start, end) || excusing_fault(h, s, r)) continue;
     explain_request(r, timeout, stalls, t);
     if (t.explained < t.failing) return std::nullopt;
   }
@@ -192,7 +192,7 @@ std::optional<std::string> service_available(const History& h, const Scenario& s
   for (const RequestRecord& r : h.requests) {
     if (!detail::in_window(r, start, end)) continue;
     if (r.error == RequestError::refused) return std::nullopt;  // refused while it was asked: not a matter of time
-    if (!timed_out(r) || (r.error == RequestError::timeout && excusing_fault(h, r))) continue;
+    if (!timed_out(r) || (r.error == RequestError::timeout && excusing_fault(h, s, r))) continue;
     explain_request(r, timeout, stalls, t);
     if (t.explained < t.failing) return std::nullopt;
   }

@@ -17,13 +17,16 @@ PropertyResult check_service_available(const History& h, const Scenario& s);
 PropertyResult check_steps_match_walkthrough(const History& h, const Scenario& s);
 PropertyResult check_bounded_restarts(const History& h, const Scenario& s);
 PropertyResult check_graceful_stop(const History& h, const Scenario& s);
+PropertyResult check_graceful_worker_stop(const History& h, const Scenario& s);
 PropertyResult check_no_worker_crash_on_input(const History& h, const Scenario& s);
 PropertyResult check_recovery_latency_p99(const History& h, const Scenario& s);
 PropertyResult check_failed_request_ratio(const History& h, const Scenario& s);
 PropertyResult check_recovery_time(const History& h, const Scenario& s);
 
-// The service window's rule (docs/design.md, section 6), shared by every property over requests: a request
-// belongs to its intended instant, and counts when that instant is in [window_start, service_end_ns).
+// The service window's rule (docs/design.md, section 5), shared by every property over requests: a
+// request belongs to the instant it was sent (its intended instant if it never was), and counts when
+// that instant is in [window_start, service_end_ns) and the harness did not cut it (cut_by_harness:
+// RequestError::cancelled).
 mono_ns request_instant(const RequestRecord& r);
 mono_ns window_start(const History& h);
 bool in_window(const RequestRecord& r, mono_ns start, mono_ns end);
@@ -48,6 +51,20 @@ inline std::string ms(mono_ns duration) {
   return buf;
 }
 
+// "fault 2 (kill_worker SIGKILL at +1000.0 ms)": a fault as evidence names it.
+inline std::string fault_label(const History& h, std::size_t i) {
+  const FaultRecord& f = h.faults[i];
+  return "fault " + std::to_string(i + 1) + " (" + std::string(to_string(f.kind)) + " " + signal_name(f.signal) +
+         " at " + at_ms(h, fault_instant(f)) + ")";
+}
+
+// How a worker ended: "died of SIGSEGV", "exited with status 1", or that it is not known.
+inline std::string exit_text(const WorkerLifetime& w) {
+  if (w.exit_signal) return "died of " + signal_name(w.exit_signal);
+  if (w.exit_status >= 0) return "exited with status " + std::to_string(w.exit_status);
+  return "exited (how is unknown)";
+}
+
 inline PropertyResult result(Property p, Verdict v, std::string summary, std::vector<std::string> evidence = {}) {
   return PropertyResult{p, v, std::move(summary), std::move(evidence)};
 }
@@ -63,8 +80,17 @@ inline constexpr const char* kSampledCaveat =
 // A create_file/remove_file fault can act only on a target told of its file: the target's command
 // line names the path. Empty when it can (or the record has no path); else why it cannot.
 inline std::string file_fault_cannot_act(const History& h, const FaultRecord& f) {
-  if (!touches_file(f.kind) || f.path.empty() || h.target.command.find(f.path) != std::string::npos) return {};
+  if (!touches_file(f.kind) || file_fault_acts(h, f)) return {};
   return "cannot act on this target: its command line does not name " + f.path;
+}
+
+// A storm's kills are judged once, from its own last kill (workers_restored, bounded_restarts):
+// during the storm no replacement can live. Each storm is judged: a later one does not stand for it.
+inline bool later_kill_of_the_same_storm(const History& h, std::size_t i) {
+  const FaultRecord& f = h.faults[i];
+  for (std::size_t j = i + 1; f.kind == FaultKind::kill_new_workers && j < h.faults.size(); ++j)
+    if (h.faults[j].kind == FaultKind::kill_new_workers && h.faults[j].storm == f.storm) return true;
+  return false;
 }
 
 // At most this many individual requests or instants are quoted per property.

@@ -52,7 +52,9 @@ PropertyResult check_recovery_latency_p99(const History& h, const Scenario& s) {
   if (windows.empty()) return result(p, Verdict::unknown, "no recovery window: no fault's victim death was seen");
   LoadAccumulator acc;
   for (const RequestRecord& r : h.requests) {
-    const mono_ns t = request_instant(r);
+    // By its intended instant, as its latency is (end - intended): a request the load could not send
+    // on time is a slow request of that moment (coordinated omission), not one of a later moment.
+    const mono_ns t = r.intended_ns ? r.intended_ns : r.start_ns;
     if (std::any_of(windows.begin(), windows.end(), [t](const Window& w) { return t >= w.from_ns && t < w.to_ns; }))
       acc.add(r);
   }

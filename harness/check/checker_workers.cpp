@@ -9,15 +9,10 @@
 namespace forkcheck::harness::detail {
 namespace {
 
-std::string fault_label(const History& h, std::size_t i) {
-  const FaultRecord& f = h.faults[i];
-  return "fault " + std::to_string(i + 1) + " (" + std::string(to_string(f.kind)) + " " + signal_name(f.signal) +
-         " at " + at_ms(h, f.sent_ns ? f.sent_ns : f.scheduled_ns) + ")";
-}
-
 struct RestoreTally {
   std::vector<std::string> evidence;
-  int failed = 0, undecided = 0, recovered = 0;
+  int failed = 0, undecided = 0, recovered = 0;  // faults judged by their recovery
+  int drops_failed = 0, drops_undecided = 0, drops_recovered = 0;  // deaths no fault caused
   mono_ns worst_ns = 0;
 };
 
@@ -26,6 +21,7 @@ void judge_recovery(const History& h, const Scenario& s, std::size_t i, mono_ns 
   const FaultRecovery r = recovery_after(h, i);
   const char* lost = f.kind == FaultKind::stop_worker ? " hung at " : " died at ";
   std::string line = fault_label(h, i) + ": victim " + pid_list(f.victims) + lost + at_ms(h, *r.death_ns);
+  if (f.storm) line += " (the last kill of storm " + std::to_string(f.storm) + ")";
   if (r.replacement_fork_ns)
     line += "; replacement " + pid_list(r.replacements) + " forked at " + at_ms(h, *r.replacement_fork_ns);
   if (const auto rt = r.recovery_ns()) {
@@ -54,13 +50,6 @@ void judge_recovery(const History& h, const Scenario& s, std::size_t i, mono_ns 
   t.evidence.push_back(line);
 }
 
-// A storm's kills are judged once, from its last kill: during the storm no replacement can live.
-bool later_storm_kill(const History& h, std::size_t i) {
-  return h.faults[i].kind == FaultKind::kill_new_workers &&
-         std::any_of(h.faults.begin() + static_cast<long>(i) + 1, h.faults.end(),
-                     [](const FaultRecord& f) { return f.kind == FaultKind::kill_new_workers; });
-}
-
 void judge_fault(const History& h, const Scenario& s, std::size_t i, mono_ns deadline_ns, RestoreTally& t) {
   const FaultRecord& f = h.faults[i];
   if (targets_primary(f.kind)) {
@@ -68,8 +57,8 @@ void judge_fault(const History& h, const Scenario& s, std::size_t i, mono_ns dea
   } else if (touches_file(f.kind)) {
     const std::string cannot = file_fault_cannot_act(h, f);
     t.evidence.push_back(fault_label(h, i) + ": " + (cannot.empty() ? f.note : cannot));
-  } else if (later_storm_kill(h, i)) {
-    return;  // judged with the storm's last kill
+  } else if (later_kill_of_the_same_storm(h, i)) {
+    return;  // judged with its storm's last kill
   } else if (f.kind == FaultKind::stop_worker && f.confirmed_ns) {
     judge_recovery(h, s, i, deadline_ns, t);  // a hung worker is not ready: it must be replaced
   } else if (f.death_seen_ns) {
@@ -82,6 +71,56 @@ void judge_fault(const History& h, const Scenario& s, std::size_t i, mono_ns dea
   } else {
     t.evidence.push_back(fault_label(h, i) + ": no victim died, nothing to restore");
   }
+}
+
+// N must hold, not touch: a death no fault caused (fault_behind_death), inside the service window
+// after start-up (the first instant with N ready) and before the primary's own exit, that leaves
+// fewer than N ready must be followed by N ready workers within the deadline, as a fault's is. Whatever the cause: a replacement that
+// crashes, a worker that gives up, a primary that lets a slot go.
+void judge_deaths_no_fault_caused(const History& h, mono_ns deadline_ns, RestoreTally& t) {
+  const int n = h.target.workers;
+  // A primary gone during the run takes its workers with it: primary_alive's business, not theirs.
+  const mono_ns end = service_end_ns(h);
+  const mono_ns deaths_until =
+      std::min(end, h.stop.primary_exited_during_run && h.stop.primary_exit_ns ? *h.stop.primary_exit_ns : INT64_MAX);
+  const std::optional<mono_ns> up = first_full_ready(h, h.target.launch_ns);
+  if (!up) return;  // start-up never completed: nothing held, nothing to drop
+  const std::vector<ReadyCount> counts = ready_counts(h, *up, end);
+  const auto count_at = [&counts](mono_ns t) {  // the step at or before t
+    auto it = std::upper_bound(counts.begin(), counts.end(), t, [](mono_ns v, const ReadyCount& c) { return v < c.t; });
+    return it == counts.begin() ? counts.end() : it - 1;
+  };
+  std::size_t quoted = 0, unquoted = 0;
+  for (const WorkerLifetime& w : h.workers) {
+    if (!w.exit_ns || *w.exit_ns < *up || *w.exit_ns >= deaths_until || fault_behind_death(h, w)) continue;
+    const mono_ns d = *w.exit_ns;
+    const auto at_death = count_at(d);
+    if (at_death == counts.end() || at_death->ready >= n) continue;  // N still ready: nothing dropped
+    const auto back = std::find_if(at_death, counts.end(), [n](const ReadyCount& c) { return c.ready >= n; });
+    std::string line = "worker " + std::to_string(w.pid) + " " + exit_text(w) + " at " + at_ms(h, d) +
+                       ", no fault's doing: " + std::to_string(at_death->ready) + " of " + std::to_string(n) +
+                       " ready from then";
+    if (back != counts.end() && back->t - d <= deadline_ns) {
+      ++t.drops_recovered;
+      line += "; " + std::to_string(n) + " ready again at " + at_ms(h, back->t) + ", " + ms(back->t - d) + " later";
+    } else if (back != counts.end()) {
+      ++t.drops_failed;
+      line += " to " + at_ms(h, back->t) + ": " + ms(back->t - d) + ", over the deadline of " + ms(deadline_ns);
+    } else if (end - d < deadline_ns) {
+      ++t.drops_undecided;
+      line += "; the service window ended " + ms(end - d) + " later, before the deadline";
+    } else if (h.load_end_ns > 0 && h.load_end_ns < d + deadline_ns) {
+      ++t.drops_undecided;  // black-box readiness rests on answered requests, as for a late fault
+      line += "; not back to " + std::to_string(n) + " ready workers, but the load ended within the deadline";
+    } else {
+      ++t.drops_failed;
+      line += " to the end of the window (" + at_ms(h, end) + "): never back to " + std::to_string(n) +
+              " ready workers (" + std::to_string(counts.back().ready) + " at the end)";
+    }
+    if (quoted++ < kMaxQuoted) t.evidence.push_back(line);
+    else ++unquoted;
+  }
+  if (unquoted > 0) t.evidence.push_back("and " + std::to_string(unquoted) + " more death(s) no fault caused");
 }
 
 // What "ready" rests on in this run: the count is only as good as this.
@@ -106,6 +145,15 @@ bool readiness_observable(const History& h) {
   return false;
 }
 
+std::string failures_text(const RestoreTally& t, const std::string& n, mono_ns deadline_ns) {
+  std::string out;
+  if (t.failed > 0) out = std::to_string(t.failed) + " fault(s) not followed by " + n + " ready workers within " + ms(deadline_ns);
+  if (t.drops_failed > 0)
+    out += (out.empty() ? "" : "; ") + std::to_string(t.drops_failed) + " death(s) no fault caused left fewer than " + n +
+           " ready workers for longer than " + ms(deadline_ns);
+  return out;
+}
+
 }  // namespace
 
 PropertyResult check_workers_restored(const History& h, const Scenario& s) {
@@ -119,20 +167,25 @@ PropertyResult check_workers_restored(const History& h, const Scenario& s) {
   RestoreTally t;
   t.evidence.push_back(readiness_basis(h));
   for (std::size_t i = 0; i < h.faults.size(); ++i) judge_fault(h, s, i, deadline_ns, t);
+  judge_deaths_no_fault_caused(h, deadline_ns, t);
   const std::string n = std::to_string(h.target.workers);
-  if (t.failed > 0)
-    return result(p, Verdict::fail,
-                  std::to_string(t.failed) + " fault(s) not followed by " + n + " ready workers within " + ms(deadline_ns),
-                  std::move(t.evidence));
-  if (t.undecided > 0)
-    return result(p, Verdict::unknown, std::to_string(t.undecided) + " fault(s) could not be judged",
-                  std::move(t.evidence));
+  if (t.failed + t.drops_failed > 0) return result(p, Verdict::fail, failures_text(t, n, deadline_ns), std::move(t.evidence));
+  if (t.undecided + t.drops_undecided > 0) {
+    std::string summary = t.undecided ? std::to_string(t.undecided) + " fault(s) could not be judged" : "";
+    if (t.drops_undecided)
+      summary += (summary.empty() ? "" : "; ") + std::to_string(t.drops_undecided) +
+                 " death(s) no fault caused could not be judged";
+    return result(p, Verdict::unknown, summary, std::move(t.evidence));
+  }
+  // Deaths no fault caused can fail the property, never pass it: it is about recovery from faults.
   if (t.recovered == 0)
     return result(p, Verdict::unknown, "no fault killed or stopped a worker: nothing to judge", std::move(t.evidence));
-  return result(p, Verdict::pass,
-                std::to_string(t.recovered) + " fault(s), each followed by " + n + " ready workers within " +
-                    ms(deadline_ns) + " (slowest " + ms(t.worst_ns) + ")",
-                std::move(t.evidence));
+  std::string summary = std::to_string(t.recovered) + " fault(s), each followed by " + n + " ready workers within " +
+                        ms(deadline_ns) + " (slowest " + ms(t.worst_ns) + ")";
+  if (t.drops_recovered)
+    summary += "; " + std::to_string(t.drops_recovered) + " death(s) no fault caused, each followed by " + n +
+               " ready workers within the deadline";
+  return result(p, Verdict::pass, summary, std::move(t.evidence));
 }
 
 PropertyResult check_no_overshoot(const History& h, const Scenario&) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "harness/model/c_escape.hpp"
 #include "harness/model/pid_list.hpp"
 
 namespace forkcheck::harness {
@@ -19,18 +20,42 @@ std::string fmt_ms(mono_ns ns) {
 // or not from the `excluded` workers): the question most rows ask. Every question is asked before
 // the scan and answered in one pass over the requests (a long run's are read back from its request
 // log). `best` is a copy: a streamed log's records live only while the iteration is on their chunk.
+// Workers are excluded by identity (a pid names a worker only at an instant: history.hpp), so a
+// later worker that got an excluded worker's pid still answers.
 struct AnswerQuery {
   mono_ns from = 0;
   bool load_only = false;
-  std::vector<pid_t> excluded;
+  std::vector<const WorkerLifetime*> excluded;
   std::optional<RequestRecord> best;
 
-  void offer(const RequestRecord& r) {
+  bool is_excluded(const History& h, const RequestRecord& r) const {
+    const auto same_pid = [&r](const WorkerLifetime* w) { return w->pid == r.worker_pid; };
+    if (std::none_of(excluded.begin(), excluded.end(), same_pid)) return false;  // the common case, cheaply
+    const WorkerLifetime* w = worker_at(h, r.worker_pid, r.end_ns);
+    return std::find(excluded.begin(), excluded.end(), w) != excluded.end();
+  }
+  void offer(const History& h, const RequestRecord& r) {
     if (r.end_ns < from || (load_only && r.probe)) return;
-    if (std::find(excluded.begin(), excluded.end(), r.worker_pid) != excluded.end()) return;
+    if (is_excluded(h, r)) return;
     if (!best || r.end_ns < best->end_ns) best = r;
   }
 };
+
+// A fault's victims and replacements as lifetimes: the victims its pids named at its signal, the
+// replacements the first worker with each replacement pid forked at or after it.
+std::vector<const WorkerLifetime*> victims_and_replacements(const History& h, const FaultRecord& f,
+                                                            const FaultRecovery& rec) {
+  std::vector<const WorkerLifetime*> out;
+  for (const auto& w : h.workers)
+    if (is_victim(h, f, w)) out.push_back(&w);
+  for (pid_t pid : rec.replacements) {
+    const WorkerLifetime* first = nullptr;
+    for (const auto& w : h.workers)
+      if (w.pid == pid && w.fork_ns >= f.sent_ns && (!first || w.fork_ns < first->fork_ns)) first = &w;
+    if (first) out.push_back(first);
+  }
+  return out;
+}
 
 // Row 7's counts per worker: connections answered (at the request that opened each) and requests.
 struct Served {
@@ -54,8 +79,8 @@ struct Builder {
   std::map<std::size_t, AnswerQuery> still_serving;
   // Row 7: the load answered before the first fault, per worker.
   mono_ns shares_until = 0;
-  std::map<pid_t, Served> served;   // pid 0: connections whose serving process is unknown
-  std::vector<pid_t> first_workers; // the N first workers, whom row 7 asks about
+  std::map<std::pair<pid_t, mono_ns>, Served> served;  // by worker (pid, fork); {0, 0}: no pid named
+  std::vector<std::pair<pid_t, mono_ns>> first_workers;  // the N first workers, whom row 7 asks about
   Served served_total;
 
   Builder(const History& history, const Scenario& scenario, bool over)
@@ -78,7 +103,7 @@ struct Builder {
   std::optional<RequestRecord> first_answer_after(mono_ns from) const {
     AnswerQuery q{from};
     for (const auto& r : h.requests)
-      if (r.error == RequestError::ok && !from_primary(r)) q.offer(r);
+      if (r.error == RequestError::ok && !from_primary(r)) q.offer(h, r);
     return q.best;
   }
 
@@ -122,6 +147,13 @@ struct Builder {
   bool add_crash_row(std::size_t fault_index, const FaultRecovery& rec);
   bool add_replacement_row(std::size_t fault_index, const FaultRecovery& rec);
   void add_continue_row();
+  struct LiveDip {
+    int live = 0;
+    mono_ns from = 0, to = 0;
+    std::vector<const WorkerLifetime*> lost;
+    std::string describe(const History& h) const;
+  };
+  LiveDip lowest_live_from(mono_ns t) const;
   std::string shares_note(std::optional<bool>& spread, bool& spread_unknown) const;
 };
 
@@ -137,8 +169,7 @@ void Builder::ask_questions() {
       // Just after the victims' exit, before their replacements' fork: both excluded, whatever order
       // the observer and the pidfd stamped them in.
       AnswerQuery q{*t9};
-      q.excluded = h.faults[i].victims;
-      q.excluded.insert(q.excluded.end(), rec.replacements.begin(), rec.replacements.end());
+      q.excluded = victims_and_replacements(h, h.faults[i], rec);
       still_serving.emplace(i, std::move(q));
     }
     recoveries.emplace(i, rec);
@@ -147,8 +178,8 @@ void Builder::ask_questions() {
   for (const auto& f : h.faults)
     if (f.sent_ns > 0) shares_until = std::min(shares_until, f.sent_ns);
   for (std::size_t i = 0; i < by_fork.size() && i < static_cast<std::size_t>(std::max(n, 0)); ++i) {
-    served[by_fork[i]->pid] = {};
-    first_workers.push_back(by_fork[i]->pid);
+    served[{by_fork[i]->pid, by_fork[i]->fork_ns}] = {};
+    first_workers.emplace_back(by_fork[i]->pid, by_fork[i]->fork_ns);
   }
 }
 
@@ -160,16 +191,17 @@ void Builder::scan_requests() {
       primary_answer_ns = std::min(primary_answer_ns.value_or(r.end_ns), r.end_ns);
       continue;
     }
-    first_served.offer(r);
-    first_load_answer.offer(r);
-    for (auto& [i, q] : still_serving) q.offer(r);
+    first_served.offer(h, r);
+    first_load_answer.offer(h, r);
+    for (auto& [i, q] : still_serving) q.offer(h, r);
     count_served(r);
   }
 }
 
 void Builder::count_served(const RequestRecord& r) {
   if (r.intended_ns >= shares_until) return;
-  Served& w = served[r.worker_pid];
+  const WorkerLifetime* by = r.worker_pid ? worker_at(h, r.worker_pid, r.end_ns) : nullptr;
+  Served& w = served[by ? std::pair(by->pid, by->fork_ns) : std::pair(r.worker_pid, mono_ns{0})];
   if (r.fresh_connection) ++w.connections, ++served_total.connections;
   if (!r.probe) ++w.requests, ++served_total.requests;
 }
@@ -220,9 +252,9 @@ std::string Builder::shares_note(std::optional<bool>& spread, bool& spread_unkno
   const Served& total = served_total;
   if (total.connections > 0)
     spread = std::all_of(first_workers.begin(), first_workers.end(),
-                         [this](pid_t pid) { return served.at(pid).connections > 0; });
+                         [this](const auto& worker) { return served.at(worker).connections > 0; });
   // Connections of unknown origin may be the missing workers': the spread is then not judged.
-  const auto unknown = served.find(0);
+  const auto unknown = served.find({0, 0});
   const std::size_t unattributed = unknown == served.end() ? 0 : unknown->second.connections;
   if (spread && !*spread && unattributed > 0) {
     spread.reset();
@@ -236,7 +268,8 @@ std::string Builder::shares_note(std::optional<bool>& spread, bool& spread_unkno
   std::string out = spread_unknown ? "Spread not judged (" + std::to_string(unattributed) +
                                          " connections' serving process unknown):"
                     : spread && !*spread ? "Incoming connections NOT spread:" : "Incoming connections spread:";
-  for (const auto& [pid, count] : served) {
+  for (const auto& [worker, count] : served) {
+    const pid_t pid = worker.first;
     // Appended piece by piece: g++ 12 -O3 reports a false -Wrestrict on "pid " + std::to_string(pid).
     out += pid == 0 ? " no pid" : " pid ";
     if (pid != 0) out += std::to_string(pid);
@@ -287,7 +320,7 @@ bool Builder::add_serve_rows() {
     handle.t_ns = answer->end_ns;
     handle.workers = live_workers_at(h, answer->end_ns);
     handle.listening = true;
-    const std::string body = s.load.expected_body.empty() ? "a 200 (body not checked)" : "'" + s.load.expected_body + "'";
+    const std::string body = s.load.expected_body.empty() ? "a 200 (body not checked)" : "'" + escape_c(s.load.expected_body) + "'";
     handle.notes = "Responds with " + body + " (pid " + std::to_string(answer->worker_pid) + ")";
   } else {
     handle.notes = "not observed: no load request succeeded";
@@ -314,7 +347,7 @@ bool Builder::add_crash_row(std::size_t i, const FaultRecovery& rec) {
   int live = 0;
   for (const auto& w : h.workers)
     if (w.fork_ns <= *t9 && (!w.exit_ns || *w.exit_ns > *t9) &&
-        std::find(q.excluded.begin(), q.excluded.end(), w.pid) == q.excluded.end())
+        std::find(q.excluded.begin(), q.excluded.end(), &w) == q.excluded.end())
       ++live;
   const auto deadline = *t9 + seconds_to_ns(s.recovery_deadline_s);
   const std::optional<RequestRecord>& still = q.best;
@@ -348,6 +381,40 @@ bool Builder::add_replacement_row(std::size_t i, const FaultRecovery& rec) {
   return add(std::move(fork), false);
 }
 
+// The lowest live count from t to the end of the window, where it began and ended, and the workers
+// lost until it began.
+Builder::LiveDip Builder::lowest_live_from(mono_ns t) const {
+  const mono_ns end = std::max(t, end_ns());
+  std::vector<mono_ns> instants{t};
+  for (const auto& w : h.workers)
+    for (const auto x : {std::optional<mono_ns>(w.fork_ns), w.exit_ns})
+      if (x && *x > t && *x < end) instants.push_back(*x);
+  std::sort(instants.begin(), instants.end());
+  LiveDip dip{live_workers_at(h, t), t, end, {}};
+  bool in_dip = true;
+  for (const mono_ns x : instants) {
+    const int live = live_workers_at(h, x);
+    if (live < dip.live) dip = LiveDip{live, x, end, {}}, in_dip = true;
+    else if (in_dip && live > dip.live) dip.to = x, in_dip = false;
+  }
+  for (const auto& w : h.workers)
+    if (w.exit_ns && *w.exit_ns > t && *w.exit_ns <= dip.from) dip.lost.push_back(&w);
+  return dip;
+}
+
+std::string Builder::LiveDip::describe(const History& h) const {
+  std::string out = "only " + std::to_string(live) + " live from +" + fmt_ms(from - h.target.launch_ns) + " ms to +" +
+                    fmt_ms(to - h.target.launch_ns) + " ms (lost:";
+  for (std::size_t i = 0; i < lost.size() && i < 5; ++i) {
+    const WorkerLifetime& w = *lost[i];
+    out += (i ? ", pid " : " pid ") + std::to_string(w.pid) + " at +" + fmt_ms(*w.exit_ns - h.target.launch_ns) + " ms, " +
+           (w.exit_signal ? signal_name(w.exit_signal)
+                          : w.exit_status >= 0 ? "status " + std::to_string(w.exit_status) : std::string("how unknown"));
+  }
+  if (lost.size() > 5) out += ", and " + std::to_string(lost.size() - 5) + " more";
+  return out + ")";
+}
+
 void Builder::add_continue_row() {
   TableRow cont = row(11, "Continue serving", ProcessType::primary_and_workers, n, true);
   mono_ns anchor = h.load_start_ns;
@@ -356,9 +423,11 @@ void Builder::add_continue_row() {
   const std::optional<RequestRecord> after = first_answer_after(anchor + 1);
   if (after) {
     cont.t_ns = after->end_ns;
-    cont.workers = live_workers_at(h, after->end_ns);
     cont.listening = true;
     cont.notes = "Server runs continuously: answered at +" + fmt_ms(after->end_ns - h.target.launch_ns) + " ms";
+    const LiveDip dip = lowest_live_from(after->end_ns);
+    cont.workers = dip.live;
+    if (dip.live < live_workers_at(h, after->end_ns)) cont.notes += "; " + dip.describe(h);
   } else {
     cont.workers = live_workers_at(h, end_ns());
     cont.listening = false;

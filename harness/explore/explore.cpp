@@ -70,6 +70,15 @@ class CaseRunner {
       return again;
     }
     const std::string name = shrinking ? "shrink-" + std::to_string(++shrink_runs_) : "case-" + std::to_string(++case_runs_);
+    return seen_[schedule] = run_as(schedule, name);
+  }
+
+  // A fresh run of a schedule already run (cases/replay-<k>): never answered from memory, since the
+  // point is whether the same schedule fails again.
+  CaseRun replay(const ExploreSchedule& schedule) { return run_as(schedule, "replay-" + std::to_string(++replay_runs_)); }
+
+ private:
+  CaseRun run_as(const ExploreSchedule& schedule, const std::string& name) {
     CaseRun out;
     out.folder = "cases/" + name;
     const std::string dir = dir_ + "/" + out.folder;
@@ -94,14 +103,13 @@ class CaseRunner {
                  : outcome.code == ExitCode::ok ? CaseResult::pass
                                                 : CaseResult::cannot_run;
     if (out.result == CaseResult::unknown) out.failing = unknown;
-    return seen_[schedule] = out;
+    return out;
   }
 
- private:
   ExploreCase base_;
   std::string dir_;
   const ExploreOptions& options_;
-  int case_runs_ = 0, shrink_runs_ = 0;
+  int case_runs_ = 0, shrink_runs_ = 0, replay_runs_ = 0;
   struct Less {
     bool operator()(const ExploreSchedule& a, const ExploreSchedule& b) const {
       auto key = [](const ExploreFault& f) { return std::tuple(f.delay_ms, f.victims, f.newest, f.signal); };
@@ -197,9 +205,27 @@ std::string explore_command(const ExploreOptions& o, std::uint64_t seed) {
   std::string cmd = o.program + " explore";
   if (o.target) cmd += " --target " + shell_quote(*o.target);
   for (std::size_t i = 0; i < o.signals.size(); ++i) cmd += (i ? "," : " --signals ") + signal_name(o.signals[i]);
+  for (const std::string& arg : target_override_arguments(o.overrides)) cmd += " " + shell_word(arg);
   return cmd + " --cases " + std::to_string(o.cases) + " --seed " + std::to_string(seed) + " --max-faults " +
          std::to_string(o.max_faults) + " --workers " + std::to_string(o.workers) +
          (o.port ? " --port " + std::to_string(o.port) : "");
+}
+
+// The shrunk schedule, run again `replays` times from scratch: how often it fails says whether the
+// counterexample is certain or rests on timing (a replay that passes or is undecided did not fail).
+void replay_counterexample(const ExploreOptions& o, Search& s, ExploreSummary& summary) {
+  for (int k = 1; k <= o.replays; ++k) {
+    const auto started = Clock::now();
+    const CaseRun run = s.runner.replay(s.minimal);
+    const std::string label = "replay " + std::to_string(k) + "/" + std::to_string(o.replays);
+    const double took_s = seconds_since(started);
+    s.runs.push_back({label, run.folder, describe_schedule(s.minimal), run.result, run.failing, took_s});
+    ++summary.replays;
+    if (run.result == CaseResult::fail) ++summary.replays_failed;
+    if (!o.quiet)
+      std::cout << label << ": " << describe_schedule(s.minimal) << " -> " << outcome_text(run) << " ("
+                << format_one_decimal(took_s) << " s, " << run.folder << ")\n" << std::flush;
+  }
 }
 
 void report_counterexample(const ExploreOptions& o, const Search& s, const ExploreCase& base, std::uint64_t seed,
@@ -209,10 +235,12 @@ void report_counterexample(const ExploreOptions& o, const Search& s, const Explo
   summary.victims = total_victims(s.minimal, o.workers);
   std::ofstream(summary.counterexample)
       << schedule_yaml(s.minimal, base, "Minimal counterexample found by `" + explore_command(o, seed) +
-                                            "`: " + summary.schedule + "; failing: " + s.minimal_run.failing);
+                                            "`: " + summary.schedule + "; failing: " + s.minimal_run.failing +
+                                            (summary.replays > 0 ? "; " + replays_text(summary) : std::string()));
   std::cout << "\ncounterexample (after " << summary.cases_run << " case(s); shrinking: " << summary.shrink_tries
             << " run(s), " << summary.shrinks_accepted << " still failing, " << format_one_decimal(summary.shrink_s) << " s shrinking):\n  "
-            << summary.schedule << "\n  failing: " << s.minimal_run.failing << "\n  scenario: " << summary.counterexample
+            << summary.schedule << "\n  failing: " << s.minimal_run.failing
+            << (summary.replays > 0 ? "\n  replays: " + replays_text(summary) : std::string()) << "\n  scenario: " << summary.counterexample
             << "\nreproduce:\n  " << o.program << " run " << summary.counterexample << "\n  " << explore_command(o, seed)
             << "\n";
 }
@@ -250,6 +278,7 @@ ExploreSummary explore(const ExploreOptions& o) {
   base.target = o.target.value_or("");
   base.workers = o.workers;
   base.seed = seed;
+  base.overrides = o.overrides;
   CaseRunner runner(base, summary.report_dir, o);
   Search search{o, runner, summary};
   rc::detail::TestParams params;
@@ -296,6 +325,7 @@ ExploreSummary explore(const ExploreOptions& o) {
     return summary;
   }
   summary.code = ExitCode::violated;
+  replay_counterexample(o, search, summary);
   report_counterexample(o, search, base, seed, summary);
   write_explore_report(o, search, seed, summary);
   return summary;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/exit_code.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
@@ -20,7 +21,9 @@ struct ExploreOptions {
   int workers = 3;                    // N
   std::vector<int> signals{9, 15};    // what a fault may send (SIGKILL, SIGTERM); shrinks towards the first
   int max_shrinks = 60;               // shrink candidates run at most; later ones count as passing
+  int replays = 3;                    // fresh runs of the shrunk schedule, to say how often it fails
   int port = 0;                       // every case's port; 0: a free one each time
+  TargetOverrides overrides;          // what a good answer is, the stop signal: written into every case's scenario
   bool quiet = false;                 // print nothing but the outcome
   std::optional<std::string> report_dir;  // default: reports/runs/<time>-explore
   std::string program = "forkcheck";  // argv[0], for the reproduce commands
@@ -39,11 +42,18 @@ struct ExploreSummary {
   std::string counterexample;    // the shrunk scenario file, when one was found
   std::string schedule;          // describe_schedule() of it
   int victims = 0;               // total_victims() of it
+  int replays = 0;               // fresh runs of the counterexample after shrinking (ExploreOptions::replays)
+  int replays_failed = 0;        // of those, the ones that failed again
+
+  // A counterexample that failed in some replays but not all: its failure rests on timing (a race
+  // the schedule makes likely, not certain).
+  bool timing_dependent() const { return replays > 0 && replays_failed < replays; }
 };
 
 ExploreSummary explore(const ExploreOptions& options);
 
-// "SIGKILL,TERM,15" -> {9, 15, 15}; false on an unknown name or an empty list.
+// "SIGKILL,TERM,15" -> {9, 15, 15}; false on an unknown name, an empty list, or a signal that does not
+// end a process by default (SIGSTOP, SIGCONT, ...: stop_worker's and cont_worker's, not a kill).
 bool parse_signal_list(const std::string& text, std::vector<int>& out);
 
 }  // namespace forkcheck::harness

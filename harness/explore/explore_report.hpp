@@ -26,6 +26,9 @@ struct ExploreReport {
   ExploreSummary summary;
 };
 
+// "fails 2/3 replays (timing-dependent)", "fails 3/3 replays"; empty when it was not replayed.
+std::string replays_text(const ExploreSummary& s);
+
 std::string render_explore_markdown(const ExploreReport& r);
 std::string render_explore_junit(const ExploreReport& r);
 

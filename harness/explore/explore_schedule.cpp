@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/model/c_escape.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
@@ -15,6 +17,31 @@ std::string quoted(const std::string& text) {
     if (static_cast<unsigned char>(c) >= 0x20) out += c;
   }
   return out + "\"";
+}
+
+// YAML double-quoted scalar keeping control characters: escape_c's escapes (\n, \t, \xHH, \\, \")
+// are YAML's too, but YAML reads \xHH as a code point, so bytes from 0x80 (UTF-8) stay as they are.
+std::string quoted_bytes(const std::string& bytes) {
+  std::string out = "\"";
+  for (char c : bytes) out += static_cast<unsigned char>(c) >= 0x80 ? std::string(1, c) : escape_c(std::string_view(&c, 1));
+  return out + "\"";
+}
+
+// The load keys of the command line's overrides (the rest of the request is the scenario's default).
+std::string load_override_yaml(const TargetOverrides& o) {
+  std::ostringstream y;
+  if (o.path) y << "  path: " << quoted(*o.path) << "\n";
+  if (!o.headers.empty()) {
+    y << "  headers:\n";
+    for (const auto& [name, value] : o.headers) y << "    " << quoted(name) << ": " << quoted(value) << "\n";
+  }
+  if (o.accepted_statuses) {
+    y << "  accepted_statuses: [";
+    for (std::size_t i = 0; i < o.accepted_statuses->size(); ++i) y << (i ? ", " : "") << (*o.accepted_statuses)[i];
+    y << "]\n";
+  }
+  if (o.expected_body) y << "  expected_body: " << quoted_bytes(*o.expected_body) << "\n";
+  return y.str();
 }
 
 std::string seconds(double s) {
@@ -35,9 +62,10 @@ std::string schedule_yaml(const ExploreSchedule& schedule, const ExploreCase& c,
   std::ostringstream faults;
   for (const ExploreFault& f : schedule) {
     at += f.delay_ms / 1000.0;
-    faults << "  - kind: kill_worker\n"
-           << "    signal: " << signal_name(f.signal) << "\n"
-           << "    at_s: " << seconds(at) << "\n"
+    // A SIGTERM asks a worker to drain: term_worker, judged as such (graceful_worker_stop, nothing excused).
+    if (terminates_workers(FaultKind::kill_worker, f.signal)) faults << "  - kind: term_worker\n";
+    else faults << "  - kind: kill_worker\n" << "    signal: " << signal_name(f.signal) << "\n";
+    faults << "    at_s: " << seconds(at) << "\n"
            << "    victim: " << (f.newest ? "newest" : "random") << "\n"
            << "    victims: " << f.victims << "\n";
   }
@@ -48,11 +76,13 @@ std::string schedule_yaml(const ExploreSchedule& schedule, const ExploreCase& c,
     << "duration_s: " << seconds(at + 0.1) << "\n"
     << "recovery_deadline_s: " << seconds(c.recovery_deadline_s) << "\n"
     << "start_timeout_s: 5.0\n"
-    << "stop_grace_s: 3.0\n"
-    << "load:\n"
+    << "stop_grace_s: 3.0\n";
+  if (c.overrides.stop_signal) y << "stop_signal: " << signal_name(*c.overrides.stop_signal) << "\n";
+  y << "load:\n"
     << "  rate_rps: " << c.rate_rps << "\n"
     << "  connections: " << c.connections << "\n"
     << "  keep_alive: " << (c.keep_alive ? "true" : "false") << "\n"
+    << load_override_yaml(c.overrides)
     << "faults:\n"
     << faults.str();
   if (schedule.empty()) y << "  []\n";
@@ -74,7 +104,7 @@ bool parse_signal_list(const std::string& text, std::vector<int>& out) {
   std::istringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
     const auto signal = signal_from_string(item);
-    if (!signal) return false;
+    if (!signal || !ends_process_by_default(*signal)) return false;  // a SIGSTOP is stop_worker's, not a kill
     signals.push_back(*signal);
   }
   if (signals.empty()) return false;

@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "harness/model/scenario.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
 // One fault: `delay_ms` after the previous one (the first: after warm-up), `victims` workers chosen
-// at random or the newest, sent `signal`.
+// at random or the newest, sent `signal`: a kill_worker, or a term_worker for SIGTERM.
 struct ExploreFault {
   int delay_ms = 0;
   int victims = 1;
@@ -33,6 +34,7 @@ struct ExploreCase {
   double rate_rps = 100;
   int connections = 4;
   bool keep_alive = true;
+  TargetOverrides overrides;   // the request, the good answer and the stop signal, as the command line said
 };
 
 // The scenario file for one schedule (name, description, target, load, faults; every property).

@@ -156,7 +156,10 @@ FaultRecord inject(const PlannedFault& fault, const std::vector<pid_t>& live_wor
     add_note(rec.note, fault.kind == FaultKind::cont_worker ? "no stopped worker to continue" : "no live victim");
     return rec;
   }
-  switch (fault.kind) {
+  // A SIGTERM asks a worker to drain, whatever the kind says: it is not frozen first and its
+  // connections are not recorded, since nothing on them is excused (docs/design.md, section 5).
+  const FaultKind acts_as = terminates_workers(rec.kind, rec.signal) ? FaultKind::term_worker : fault.kind;
+  switch (acts_as) {
     case FaultKind::kill_worker:
     case FaultKind::kill_new_workers:
     case FaultKind::kill_all: freeze_and_kill(rec, victims, server_port, confirm_timeout_ns); break;

@@ -41,8 +41,8 @@ std::vector<PlannedFault> plan_faults(const Scenario& scenario, std::uint64_t se
 std::vector<pid_t> choose_victims(const std::vector<pid_t>& live, VictimSelector selector, int k,
                                   std::mt19937_64& rng);
 
-// The signal a kind sends: SIGKILL (kill_*), SIGSTOP, SIGCONT, SIGTERM (term_*); kill_worker may
-// carry another signal from the scenario.
+// The signal a kind sends: SIGKILL (kill_*), SIGSTOP, SIGCONT, SIGTERM (term_worker), the scenario's
+// stop_signal (term_primary, SIGTERM by default); kill_worker may carry another signal from the scenario.
 int signal_for(FaultKind kind, int spec_signal);
 
 // Performs the fault now. `live_workers` oldest first, from the observer. Death (kills, terms) or

@@ -51,21 +51,27 @@ void FaultDriver::remember_deaths(const FaultRecord& rec) {
 }
 
 void FaultDriver::start_storm(const PlannedFault& fault, mono_ns now, const std::vector<pid_t>& live) {
-  storms_.push_back(Storm{now + fault.window_ns, std::set<pid_t>(live.begin(), live.end())});
+  const int number = static_cast<int>(storms_.size()) + 1;
+  storms_.push_back(Storm{number, now + fault.window_ns, std::set<pid_t>(live.begin(), live.end())});
 }
 
+// A newcomer is killed once, by the oldest storm still raging that has not spared it; every storm
+// raging then spares it from then on, so overlapping storms never aim twice at the same worker.
 void FaultDriver::kill_newcomers(mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out) {
-  for (Storm& storm : storms_) {
-    if (now >= storm.end_ns) continue;
-    for (pid_t pid : live) {
-      if (!storm.spared.insert(pid).second) continue;
-      PlannedFault kill;
-      kill.kind = FaultKind::kill_new_workers;
-      kill.signal = SIGKILL;
-      kill.victim = VictimSelector::all;
-      out.push_back(inject(kill, {pid}, targets_.primary, targets_.port, targets_.confirm_timeout_ns));
-      remember_deaths(out.back());
+  for (pid_t pid : live) {
+    Storm* killer = nullptr;
+    for (Storm& storm : storms_) {
+      if (now >= storm.end_ns || !storm.spared.insert(pid).second) continue;
+      if (!killer) killer = &storm;
     }
+    if (!killer) continue;
+    PlannedFault kill;
+    kill.kind = FaultKind::kill_new_workers;
+    kill.signal = SIGKILL;
+    kill.victim = VictimSelector::all;
+    out.push_back(inject(kill, {pid}, targets_.primary, targets_.port, targets_.confirm_timeout_ns));
+    out.back().storm = killer->number;
+    remember_deaths(out.back());
   }
 }
 

@@ -42,8 +42,9 @@ class FaultDriver {
 
  private:
   struct Storm {
+    int number = 0;          // 1, 2, ... in the order the storms began: FaultRecord::storm
     mono_ns end_ns = 0;
-    std::set<pid_t> spared;  // alive when the storm began, or already killed
+    std::set<pid_t> spared;  // alive when the storm began, or already killed (by this storm or another)
   };
   void start_storm(const PlannedFault& fault, mono_ns now, const std::vector<pid_t>& live);
   void kill_newcomers(mono_ns now, const std::vector<pid_t>& live, std::vector<FaultRecord>& out);

@@ -29,7 +29,7 @@ int signal_for(FaultKind kind, int spec_signal) {
     case FaultKind::term_worker: return SIGTERM;
     case FaultKind::kill_all: return SIGKILL;
     case FaultKind::kill_primary: return SIGKILL;
-    case FaultKind::term_primary: return SIGTERM;
+    case FaultKind::term_primary: return spec_signal > 0 ? spec_signal : SIGTERM;  // the scenario's stop_signal
     case FaultKind::kill_new_workers: return SIGKILL;
     case FaultKind::create_file:
     case FaultKind::remove_file:

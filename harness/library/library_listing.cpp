@@ -57,6 +57,15 @@ std::string padded(const std::string& text, std::size_t width) {
 
 }  // namespace
 
+std::string workers_summary(const std::optional<int>& n, const std::optional<int>& lo, const std::optional<int>& hi) {
+  if (lo && hi && *lo == *hi) return "N fixed at " + std::to_string(*lo);
+  std::string out = "N=" + (n ? std::to_string(*n) : std::string("auto"));
+  if (lo && hi) return out + " (" + std::to_string(*lo) + ".." + std::to_string(*hi) + ")";
+  if (lo) return out + " (>= " + std::to_string(*lo) + ")";
+  if (hi) return out + " (<= " + std::to_string(*hi) + ")";
+  return out;
+}
+
 std::string first_sentence(const std::string& text) {
   const std::string line = trimmed(text.substr(0, text.find('\n')));
   const auto stop = line.find(". ");
@@ -92,7 +101,9 @@ LibraryListing list_library(const fs::path& dir, const SuiteDescriber& describe_
       continue;
     }
     const Scenario& s = std::get<Scenario>(parsed);
-    listing.scenarios.push_back({file.name, first_sentence(s.description), trimmed(s.description)});
+    listing.scenarios.push_back({file.name, first_sentence(s.description), trimmed(s.description),
+                                 workers_summary(s.workers, s.min_workers, s.max_workers), s.workers, s.min_workers,
+                                 s.max_workers});
   }
   listing.targets = list_targets(dir / "targets");
   return listing;
@@ -105,7 +116,11 @@ std::string render_listing_text(const LibraryListing& listing) {
   } else {
     o << "Scenarios (forkcheck run NAME; library " << listing.dir.string() << "):\n";
     const std::size_t w = name_width(listing.scenarios, [](const auto& s) -> const std::string& { return s.name; });
-    for (const ListedScenario& s : listing.scenarios) o << "  " << padded(s.name, w) << s.summary << "\n";
+    const std::size_t nw = name_width(listing.scenarios, [](const auto& s) -> const std::string& { return s.workers; });
+    for (const ListedScenario& s : listing.scenarios)
+      o << "  " << padded(s.name, w) << padded(s.workers, nw) << s.summary << "\n";
+    o << "  (N: the scenario's worker count, --workers overrides it; in brackets or fixed: the N its faults mean "
+         "what they say for)\n";
   }
   if (!listing.suites.empty()) {
     o << "\nSuites (forkcheck suite NAME):\n";
@@ -134,7 +149,12 @@ std::string render_listing_json(const LibraryListing& listing) {
   j["library"] = listing.dir.string();
   j["scenarios"] = nlohmann::ordered_json::array();
   for (const ListedScenario& s : listing.scenarios)
-    j["scenarios"].push_back({{"name", s.name}, {"summary", s.summary}, {"description", s.description}});
+    j["scenarios"].push_back({{"name", s.name},
+                              {"summary", s.summary},
+                              {"description", s.description},
+                              {"workers", s.n ? nlohmann::ordered_json(*s.n) : nlohmann::ordered_json("auto")},
+                              {"min_workers", s.min_workers ? nlohmann::ordered_json(*s.min_workers) : nullptr},
+                              {"max_workers", s.max_workers ? nlohmann::ordered_json(*s.max_workers) : nullptr}});
   j["suites"] = nlohmann::ordered_json::array();
   for (const ListedSuite& suite : listing.suites) j["suites"].push_back({{"name", suite.name}, {"summary", suite.summary}});
   j["others"] = nlohmann::ordered_json::array();

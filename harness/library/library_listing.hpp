@@ -14,6 +14,8 @@ struct ListedScenario {
   std::string name;         // what `forkcheck run NAME` takes
   std::string summary;      // the description's first sentence
   std::string description;  // the whole description
+  std::string workers;      // workers_summary(): its N and the N it is meaningful for
+  std::optional<int> n, min_workers, max_workers;  // the scenario's keys (n empty: auto)
 };
 
 // A suite file of the library (`forkcheck suite NAME`).
@@ -48,6 +50,11 @@ struct LibraryListing {
 using SuiteDescriber = std::function<std::optional<std::string>(const std::filesystem::path&)>;
 
 LibraryListing list_library(const std::filesystem::path& dir, const SuiteDescriber& describe_suite = {});
+
+// "N=3", "N=auto", "N=3 (>= 3)", "N=3 (2..8)", "N fixed at 1": the scenario's N, and the range of N
+// its faults mean what they say for (min_workers, max_workers), for `forkcheck list`.
+std::string workers_summary(const std::optional<int>& n, const std::optional<int>& min_workers,
+                            const std::optional<int>& max_workers);
 
 // The first sentence of text's first line (up to ". "), whitespace trimmed.
 std::string first_sentence(const std::string& text);

@@ -96,6 +96,10 @@ std::optional<std::string_view> ResponseParser::header(std::string_view name) co
   return std::nullopt;
 }
 
+std::pair<std::string_view, std::string_view> ResponseParser::header_at(std::size_t i) const {
+  return {text(headers_.at(i).name), text(headers_.at(i).value)};
+}
+
 bool ResponseParser::keep_alive() const {
   if (status_ != ParseStatus::complete || framing_ == Framing::until_close) return false;
   if (connection_close_ || (has_transfer_encoding_ && has_content_length_)) return false;

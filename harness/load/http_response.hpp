@@ -63,6 +63,7 @@ class ResponseParser {
   std::string_view reason() const;
   std::size_t header_count() const { return headers_.size(); }
   std::optional<std::string_view> header(std::string_view name) const;  // first match, any case
+  std::pair<std::string_view, std::string_view> header_at(std::size_t i) const;  // name, value; i < header_count()
   std::string_view body() const { return body_; }
   bool keep_alive() const;       // the connection may carry another request after this response
   pid_t worker_pid() const { return worker_pid_; }  // X-Worker-Pid, 0 if absent or malformed

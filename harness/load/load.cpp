@@ -140,6 +140,14 @@ std::vector<RequestRecord> LoadGenerator::all_records() const {
   return out;
 }
 
+std::vector<BadBodySample> LoadGenerator::bad_bodies() const {
+  std::vector<BadBodySample> out;
+  for (const auto& thread : threads_) thread->append_bad_bodies(out);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.request_id < b.request_id; });
+  if (out.size() > kBadBodySamples) out.resize(kBadBodySamples);
+  return out;
+}
+
 LoadCounters LoadGenerator::counters() const {
   LoadCounters total;
   for (const auto& thread : threads_) thread->add_to(total);

@@ -37,7 +37,7 @@ class LoadGenerator {
   // (a bad path or header). Every request and probe sends spec.path and spec.headers; a status not in
   // spec.accepted_statuses is bad_status; an empty expected_body accepts any body of an accepted one.
   // (host and expected_body are apart from the spec for callers without a scenario; run passes the spec's.)
-  LoadGenerator(LoadSpec spec, std::string host, int port, std::string expected_body = "Hello from worker");
+  LoadGenerator(LoadSpec spec, std::string host, int port, std::string expected_body = "");
   LoadGenerator(const LoadGenerator&) = delete;
   LoadGenerator& operator=(const LoadGenerator&) = delete;
   ~LoadGenerator();  // stop() and join()
@@ -49,7 +49,8 @@ class LoadGenerator {
   // Moves the end of the schedule given to start() (the run fixes it once the target is ready:
   // docs/design.md, section 5), while both the old and the new end lie ahead.
   void set_stop_ns(mono_ns stop_ns);
-  // Ends the load now: requests in flight are recorded as `other` with sys_errno ECANCELED.
+  // Ends the load now (the run was interrupted, or gives up): requests in flight are recorded as
+  // `cancelled` (sys_errno ECANCELED), the harness's doing, which no property counts.
   void stop();
   void join();
 
@@ -59,6 +60,8 @@ class LoadGenerator {
   // Every record not drained yet, by id; after join() (without drains: every record).
   std::vector<RequestRecord> all_records() const;
   LoadCounters counters() const;
+  // The first kBadBodySamples responses classified bad_body, with what came back, by request id.
+  std::vector<BadBodySample> bad_bodies() const;
   int threads() const { return static_cast<int>(threads_.size()); }
 
  private:

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <string_view>
 
+#include "harness/model/load_request.hpp"
+
 namespace forkcheck::harness {
 
 namespace {
@@ -82,7 +84,7 @@ Progress Connection::expire_if_overdue(mono_ns now) {
 }
 
 Progress Connection::cancel() {
-  if (busy()) return fail(RequestError::other, ECANCELED);
+  if (busy()) return fail(RequestError::cancelled, ECANCELED);
   close();
   return Progress::pending;
 }
@@ -182,11 +184,7 @@ Progress Connection::finish_response() {
 }
 
 RequestError Connection::classify_response() const {
-  const auto& accepted = target_.accepted_statuses;
-  if (std::find(accepted.begin(), accepted.end(), parser_.status_code()) == accepted.end())
-    return RequestError::bad_status;
-  if (!target_.expected_body.empty() && parser_.body() != target_.expected_body) return RequestError::bad_body;
-  return RequestError::ok;
+  return classify_answer(target_.accepted_statuses, target_.expected_body, parser_.status_code(), parser_.body());
 }
 
 Progress Connection::fail(RequestError error, int sys_errno) {

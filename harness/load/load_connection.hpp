@@ -38,13 +38,15 @@ class Connection {
   bool busy() const { return state_ == State::connecting || state_ == State::writing || state_ == State::reading; }
   mono_ns deadline_ns() const { return deadline_ns_; }
   const RequestRecord& record() const { return record_; }
+  // The body of the response that ended the last request (until the next begin()).
+  std::string_view body() const { return parser_.body(); }
 
   // Starts request `id` on the open connection, or opens a new one for it.
   Progress begin(std::uint64_t id, mono_ns intended_ns, mono_ns now);
   // An epoll event tagged with this slot; stale generations (an fd since closed) are ignored.
   Progress on_event(std::uint32_t events, std::uint32_t generation, std::span<char> buffer);
   Progress expire_if_overdue(mono_ns now);
-  Progress cancel();  // a request in flight ends as `other`/ECANCELED; an idle connection closes
+  Progress cancel();  // a request in flight ends as `cancelled` (ECANCELED); an idle connection closes
 
   static std::uint64_t tag(std::uint32_t slot, std::uint32_t generation) {
     return (static_cast<std::uint64_t>(generation) << 32) | slot;

@@ -14,7 +14,7 @@
 
 namespace forkcheck::harness {
 
-constexpr std::size_t kRequestErrorKinds = static_cast<std::size_t>(RequestError::other) + 1;
+constexpr std::size_t kRequestErrorKinds = static_cast<std::size_t>(RequestError::cancelled) + 1;
 
 struct LatencySummary {
   std::size_t count = 0;
@@ -34,7 +34,9 @@ struct LoadSummary {
   mono_ns first_intended_ns = 0;
   mono_ns last_end_ns = 0;
 
-  std::uint64_t failed() const { return requests - ok; }
+  // Cancelled requests (cut by the harness's interrupt) are neither ok nor failed.
+  std::uint64_t cancelled() const { return count(RequestError::cancelled); }
+  std::uint64_t failed() const { return requests - ok - cancelled(); }
   std::uint64_t count(RequestError e) const { return by_error[static_cast<std::size_t>(e)]; }
 };
 

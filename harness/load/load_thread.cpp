@@ -165,7 +165,9 @@ void LoadThread::cancel_all() {
 }
 
 void LoadThread::finish(std::uint32_t slot) {
-  store(slots_[slot].record());
+  const RequestRecord& record = slots_[slot].record();
+  if (record.error == RequestError::bad_body) keep_bad_body(record, slots_[slot].body());
+  store(record);
   lanes_[slot_lane_[slot]].push_idle(slot);
 }
 
@@ -177,6 +179,17 @@ void LoadThread::store(const RequestRecord& record) {
   }
   const std::lock_guard lock(records_mutex_);
   records_.push_back(record);
+}
+
+void LoadThread::keep_bad_body(const RequestRecord& record, std::string_view body) {
+  const std::lock_guard lock(records_mutex_);
+  if (bad_bodies_.size() >= kBadBodySamples) return;
+  bad_bodies_.push_back({record.id, record.status, body.size(), std::string(body.substr(0, kBadBodyKeptBytes))});
+}
+
+void LoadThread::append_bad_bodies(std::vector<BadBodySample>& out) const {
+  const std::lock_guard lock(records_mutex_);
+  out.insert(out.end(), bad_bodies_.begin(), bad_bodies_.end());
 }
 
 bool LoadThread::lane_pending(const Lane& lane) const {

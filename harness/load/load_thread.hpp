@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -50,6 +51,7 @@ class LoadThread {
   void drain_into(std::vector<RequestRecord>& out);
   void append_all(std::vector<RequestRecord>& out) const;
   void add_to(LoadCounters& total) const;
+  void append_bad_bodies(std::vector<BadBodySample>& out) const;
 
  private:
   struct Lane {
@@ -73,6 +75,7 @@ class LoadThread {
   void cancel_all();
   void finish(std::uint32_t slot);
   void store(const RequestRecord& record);
+  void keep_bad_body(const RequestRecord& record, std::string_view body);
   bool done(mono_ns now) const;
   bool lane_pending(const Lane& lane) const;
   mono_ns next_wake(mono_ns now) const;
@@ -97,6 +100,7 @@ class LoadThread {
 
   mutable std::mutex records_mutex_;
   std::vector<RequestRecord> records_;  // completed and not drained yet
+  std::vector<BadBodySample> bad_bodies_;  // this thread's first kBadBodySamples
 };
 
 }  // namespace forkcheck::harness

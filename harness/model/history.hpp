@@ -31,6 +31,7 @@ enum class RequestError {
   bad_body,     // 200, but the body is not the expected one
   bad_response, // bytes that are not an HTTP/1.1 response
   other,        // any other socket error (errno kept in RequestRecord::sys_errno)
+  cancelled,    // cut by the harness's own interrupt (SIGINT/SIGTERM to forkcheck): no verdict on the target
 };
 std::string_view to_string(RequestError e);
 
@@ -106,6 +107,9 @@ struct FaultRecord {
   // empty: not confirmed before the deadline (death_seen_ns stays empty for these kinds).
   std::optional<mono_ns> confirmed_ns;
   std::string path;                   // create_file / remove_file: the file it acted on
+  // kill_new_workers: which storm of the run killed this newcomer (1, 2, ... in the order the storms
+  // began); 0 for every other kind, and in histories recorded before storms were told apart.
+  int storm = 0;
 };
 
 // How the run ended for the target.
@@ -114,7 +118,8 @@ struct StopRecord {
   std::optional<mono_ns> primary_exit_ns;
   int primary_exit_signal = 0;
   int primary_exit_status = -1;
-  mono_ns stop_sent_ns = 0;            // SIGTERM to the primary alone
+  mono_ns stop_sent_ns = 0;            // the stop signal to the primary alone
+  int stop_signal = 0;                 // the signal of that stop (the scenario's stop_signal); 0: not sent
   std::vector<pid_t> survivors;        // processes of the target's tree still alive after the grace
   std::vector<std::string> survivor_commands;  // their command lines, in the same order
   int orphan_grace_ms = 0;             // how long the tree was given to follow the primary (applied)
@@ -172,6 +177,17 @@ struct WireInputRecord {
   int sys_errno = 0;
 };
 
+// A response with an accepted status but not the expected body (bad_body): the load keeps the first
+// few, so that a report shows what came back instead of a count alone.
+struct BadBodySample {
+  std::uint64_t request_id = 0;
+  int status = 0;
+  std::size_t body_bytes = 0;  // the whole body's length
+  std::string body;            // its first kBadBodyKeptBytes bytes, as received
+};
+inline constexpr std::size_t kBadBodyKeptBytes = 200;
+inline constexpr std::size_t kBadBodySamples = 5;
+
 struct History {
   TargetInfo target;
   std::vector<WorkerLifetime> workers;   // every worker ever seen, by fork time
@@ -190,6 +206,7 @@ struct History {
   std::uint64_t seed = 0;
   std::vector<WireInputRecord> wire_inputs;  // wire_fuzz faults' inputs, in the order sent
   HarnessHealth harness_health;          // how late the harness itself was (harness_health.hpp)
+  std::vector<BadBodySample> bad_bodies;     // the first kBadBodySamples bad_body responses, by request id
 };
 
 // Live workers at instant t: forked at or before t and not exited at or before t.
@@ -197,6 +214,8 @@ int live_workers_at(const History& h, mono_ns t);
 
 // --- additions (pure queries over a History; history.cpp) ----------------------------------------
 std::optional<RequestError> request_error_from_string(std::string_view name);
+// A request the harness cut itself (RequestError::cancelled): no property counts it, whatever its window.
+bool cut_by_harness(const RequestRecord& r);
 const std::vector<RequestError>& all_request_errors();
 std::optional<FaultKind> fault_kind_from_string(std::string_view name);
 
@@ -204,8 +223,21 @@ std::optional<FaultKind> fault_kind_from_string(std::string_view name);
 bool targets_primary(FaultKind k);
 // create_file / remove_file: the fault changes the file system, not a process.
 bool touches_file(FaultKind k);
-// Whether the fault is meant to end its victims' lives (a SIGSTOP/SIGCONT is not).
+// A file fault acts only on a target told of its file: the target's command line names the path (a
+// record without a path is taken to act).
+bool file_fault_acts(const History& h, const FaultRecord& f);
+// Whether a signal's default action ends the process: all but SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU
+// (stop), SIGCONT (continue), SIGCHLD, SIGURG and SIGWINCH (ignore).
+bool ends_process_by_default(int signal);
+// Whether the fault is meant to end its victims' lives: kill_worker, term_worker, kill_all and
+// kill_new_workers with a signal that ends a process by default (a SIGSTOP/SIGCONT does not).
 bool expects_death(const FaultRecord& f);
+// A termination of workers: SIGTERM, which a worker must answer by draining (term_worker, or
+// kill_worker sent SIGTERM). Nothing on a terminated worker's connections is excused.
+bool terminates_workers(FaultKind kind, int signal);
+bool terminates_workers(const FaultRecord& f);
+// A fault's instant: when its signal was sent, else (never sent) when it was scheduled.
+mono_ns fault_instant(const FaultRecord& f);
 
 // The end of every checker's window (the one rule, docs/design.md): the first of the harness's stop
 // and a fault aimed at the primary; else the end of the run; else the latest instant recorded. What
@@ -213,14 +245,42 @@ bool expects_death(const FaultRecord& f);
 // the run" in evidence means this instant.
 mono_ns service_end_ns(const History& h);
 
+// The earliest instant the harness's own stop SIGTERM may come (docs/design.md, section 4 step 5): a
+// primary that a term_primary fault already signalled is stopping on its own, and gets stop_grace_s
+// from that signal with no second one (for many servers a second SIGTERM means "stop now"). Empty:
+// no term_primary fault was sent, the harness stops the primary when the load ends.
+std::optional<mono_ns> harness_stop_not_before_ns(const History& h, double stop_grace_s);
+
+// The first worker recorded with this pid (by fork time), nullptr if none. A pid can name several
+// workers in turn: the checker asks worker_at instead.
 const WorkerLifetime* find_worker(const History& h, pid_t pid);
-// Whether a stop_worker fault saw `pid` stopped at or before t and no later cont_worker saw it
-// running again: a stopped worker serves nothing, so it is not ready whatever it did before.
-bool stopped_at(const History& h, pid_t pid, mono_ns t);
+// Identity. A pid names a worker only at an instant: the kernel reuses a dead worker's pid, so a
+// worker is its pid *and* its fork instant. worker_at: the worker `pid` named at t (the latest forked
+// at or before t with that pid), nullptr if none.
+const WorkerLifetime* worker_at(const History& h, pid_t pid, mono_ns t);
+// Whether w is one of f's victims: its pid is among f.victims and named w at f's instant.
+bool is_victim(const History& h, const FaultRecord& f, const WorkerLifetime& w);
+// The fault whose doing w's death was (index into h.faults), if any: a fault meant to kill that had
+// w among its victims and signalled it at or before the death; a stop_worker that saw w stopped,
+// when w died stopped (a watchdog's kill of a hung worker); a create_file that acts on this target,
+// when w was forked while its file existed (from its sent instant to the next remove_file's).
+std::optional<std::size_t> fault_behind_death(const History& h, const WorkerLifetime& w);
+// Whether a stop_worker fault saw w stopped at or before t and no later cont_worker saw it running
+// again: a stopped worker serves nothing, so it is not ready whatever it did before.
+bool stopped_at(const History& h, const WorkerLifetime& w, mono_ns t);
 // Live at t, ready at or before t (ready_ns set and <= t) and not stopped at t.
+bool ready_at(const History& h, const WorkerLifetime& w, mono_ns t);
 int ready_workers_at(const History& h, mono_ns t);
-// The first instant >= from, and not after service_end_ns, with N ready workers not in `excluded`.
-std::optional<mono_ns> first_full_ready(const History& h, mono_ns from, const std::vector<pid_t>& excluded = {});
+// The ready count at every instant in [from, to] at which it can change (from itself first: a
+// worker's fork, readiness and exit, a stop or continue seen by a fault), in time order.
+struct ReadyCount {
+  mono_ns t = 0;
+  int ready = 0;
+};
+std::vector<ReadyCount> ready_counts(const History& h, mono_ns from, mono_ns to);
+// The first instant >= from, and not after service_end_ns, with N ready workers, not counting the
+// victims of `excluded_victims_of` (when given).
+std::optional<mono_ns> first_full_ready(const History& h, mono_ns from, const FaultRecord* excluded_victims_of = nullptr);
 
 // What happened after a fault that killed workers: the replacements and when the cluster was back.
 struct FaultRecovery {

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "harness/model/c_escape.hpp"
+
 namespace forkcheck::harness {
 namespace {
 
@@ -74,7 +76,7 @@ json to_json(const FaultRecord& f) {
   return {{"kind", to_string(f.kind)}, {"signal", f.signal}, {"scheduled_ns", f.scheduled_ns},
           {"sent_ns", f.sent_ns},      {"victims", f.victims}, {"victim_client_ports", f.victim_client_ports},
           {"death_seen_ns", opt(f.death_seen_ns)}, {"confirmed_ns", opt(f.confirmed_ns)}, {"path", f.path},
-          {"note", f.note}};
+          {"note", f.note}, {"storm", f.storm}};
 }
 
 FaultRecord fault_from(const json& j) {
@@ -89,6 +91,7 @@ FaultRecord fault_from(const json& j) {
   get_opt(j, "confirmed_ns", f.confirmed_ns);
   get(j, "path", f.path);
   get(j, "note", f.note);
+  get(j, "storm", f.storm);
   return f;
 }
 
@@ -133,11 +136,13 @@ HelperProcess helper_from(const json& j) {
 }
 
 json to_json(const StopRecord& s) {
-  return {{"primary_exited_during_run", s.primary_exited_during_run}, {"primary_exit_ns", opt(s.primary_exit_ns)},
-          {"primary_exit_signal", s.primary_exit_signal}, {"primary_exit_status", s.primary_exit_status},
-          {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"survivor_commands", s.survivor_commands},
-          {"orphan_grace_ms", s.orphan_grace_ms}, {"orphan_check_ns", s.orphan_check_ns},
-          {"orphan_check_done", s.orphan_check_done}};
+  json out = {{"primary_exited_during_run", s.primary_exited_during_run}, {"primary_exit_ns", opt(s.primary_exit_ns)},
+              {"primary_exit_signal", s.primary_exit_signal}, {"primary_exit_status", s.primary_exit_status},
+              {"stop_sent_ns", s.stop_sent_ns}, {"survivors", s.survivors}, {"survivor_commands", s.survivor_commands},
+              {"orphan_grace_ms", s.orphan_grace_ms}, {"orphan_check_ns", s.orphan_check_ns},
+              {"orphan_check_done", s.orphan_check_done}};
+  if (s.stop_signal) out["stop_signal"] = s.stop_signal;  // absent from histories recorded before it existed
+  return out;
 }
 
 StopRecord stop_from(const json& j) {
@@ -147,6 +152,7 @@ StopRecord stop_from(const json& j) {
   get(j, "primary_exit_signal", s.primary_exit_signal);
   get(j, "primary_exit_status", s.primary_exit_status);
   get(j, "stop_sent_ns", s.stop_sent_ns);
+  get(j, "stop_signal", s.stop_signal);
   get(j, "survivors", s.survivors);
   get(j, "survivor_commands", s.survivor_commands);
   get(j, "orphan_grace_ms", s.orphan_grace_ms);
@@ -182,6 +188,22 @@ HarnessHealth health_from(const json& j) {
   return health;
 }
 
+json to_json(const BadBodySample& b) {
+  return {{"request_id", b.request_id}, {"status", b.status}, {"body_bytes", b.body_bytes},
+          {"body", escape_c(b.body)}};
+}
+
+BadBodySample bad_body_from(const json& j) {
+  BadBodySample b;
+  get(j, "request_id", b.request_id);
+  get(j, "status", b.status);
+  get(j, "body_bytes", b.body_bytes);
+  std::string escaped;
+  get(j, "body", escaped);
+  b.body = unescape_c(escaped, nullptr).value_or(escaped);
+  return b;
+}
+
 template <typename T, typename F>
 std::vector<T> list_from(const json& j, const char* key, F parse) {
   std::vector<T> out;
@@ -204,6 +226,11 @@ nlohmann::json history_to_json(const History& h, RequestsInJson requests) {
               {"load_start_ns", h.load_start_ns}, {"load_begin_ns", h.load_begin_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
               {"seed", h.seed}};
   if (h.harness_health.measured()) out["harness_health"] = health_to_json(h.harness_health);
+  if (!h.bad_bodies.empty()) {
+    json bodies = json::array();
+    for (const auto& b : h.bad_bodies) bodies.push_back(to_json(b));
+    out["bad_bodies"] = std::move(bodies);
+  }
   if (requests == RequestsInJson::listed) {
     json listed = json::array();
     for (const auto& r : h.requests) listed.push_back(to_json(r));
@@ -236,6 +263,7 @@ History history_from_json(const nlohmann::json& j) {
   get(j, "run_end_ns", h.run_end_ns);
   get(j, "seed", h.seed);
   if (const auto it = j.find("harness_health"); it != j.end()) h.harness_health = health_from(*it);
+  h.bad_bodies = list_from<BadBodySample>(j, "bad_bodies", bad_body_from);
   return h;
 }
 

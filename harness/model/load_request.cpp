@@ -31,6 +31,13 @@ std::optional<std::string> header_value_error(std::string_view value) {
   return std::nullopt;
 }
 
+RequestError classify_answer(const std::vector<int>& accepted, std::string_view expected_body, int status,
+                             std::string_view body) {
+  if (std::find(accepted.begin(), accepted.end(), status) == accepted.end()) return RequestError::bad_status;
+  if (!expected_body.empty() && body != expected_body) return RequestError::bad_body;
+  return RequestError::ok;
+}
+
 std::optional<std::string> load_host_error(std::string_view host) {
   if (loopback_endpoint(host, 0)) return std::nullopt;
   return "'" + std::string(host) + "' is not a loopback address: 127.0.0.1 (any 127.x.y.z) or ::1 only";

@@ -5,6 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "harness/model/history.hpp"
 
 namespace forkcheck::harness {
 
@@ -18,6 +21,12 @@ std::optional<std::string> header_name_error(std::string_view name);
 std::optional<std::string> header_value_error(std::string_view value);
 // An IPv4 loopback address (127.0.0.0/8) or ::1: forkcheck never sends load off the machine.
 std::optional<std::string> load_host_error(std::string_view host);
+
+// How a complete response is judged, by the load and by the run's pre-flight request alike: a status
+// not in `accepted` is bad_status; then a body other than a non-empty `expected_body` is bad_body;
+// else ok.
+RequestError classify_answer(const std::vector<int>& accepted, std::string_view expected_body, int status,
+                             std::string_view body);
 
 inline constexpr int kMinStatus = 100;
 inline constexpr int kMaxStatus = 599;

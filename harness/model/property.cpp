@@ -9,7 +9,7 @@ namespace forkcheck::harness {
 namespace {
 
 // One table, one string form per property: the names are part of the JUnit and report.json contract.
-constexpr NameTable<Property, 13> kPropertyNames{{
+constexpr NameTable<Property, 14> kPropertyNames{{
     {Property::workers_restored, "workers_restored"},
     {Property::no_overshoot, "no_overshoot"},
     {Property::no_dropped_requests, "no_dropped_requests"},
@@ -19,6 +19,7 @@ constexpr NameTable<Property, 13> kPropertyNames{{
     {Property::steps_match_walkthrough, "steps_match_walkthrough"},
     {Property::bounded_restarts, "bounded_restarts"},
     {Property::graceful_stop, "graceful_stop"},
+    {Property::graceful_worker_stop, "graceful_worker_stop"},
     {Property::no_worker_crash_on_input, "no_worker_crash_on_input"},
     {Property::recovery_latency_p99, "recovery_latency_p99"},
     {Property::failed_request_ratio, "failed_request_ratio"},
@@ -26,7 +27,7 @@ constexpr NameTable<Property, 13> kPropertyNames{{
 }};
 
 // One line each, for `forkcheck list`: what a pass means, in the words of docs/design.md section 6.
-constexpr NameTable<Property, 13> kPropertySummaries{{
+constexpr NameTable<Property, 14> kPropertySummaries{{
     {Property::workers_restored, "after each fault, N ready workers are back within recovery_deadline_s"},
     {Property::no_overshoot, "after start-up, never more than N workers live at a fork"},
     {Property::no_dropped_requests, "no load request in the service window failed, except on a killed worker's connections"},
@@ -35,7 +36,8 @@ constexpr NameTable<Property, 13> kPropertySummaries{{
     {Property::no_orphans, "no process of the target's tree outlived the primary by more than orphan_grace_s"},
     {Property::steps_match_walkthrough, "the observed execution table matches the walkthrough's, row by row (walkthrough: true)"},
     {Property::bounded_restarts, "at most max_forks_per_s forks in any second, and N ready again once deaths stop"},
-    {Property::graceful_stop, "after term_primary's SIGTERM the primary exits 0 within stop_grace_s"},
+    {Property::graceful_stop, "after term_primary's stop_signal the primary exits 0 (or drains, then dies of it) within stop_grace_s"},
+    {Property::graceful_worker_stop, "a worker sent SIGTERM (term_worker) exits 0 or of that SIGTERM, not otherwise"},
     {Property::no_worker_crash_on_input, "no worker died of a signal or non-zero status no harness fault caused (wire_fuzz)"},
     {Property::recovery_latency_p99, "threshold: p99 latency of load requests in recovery windows <= recovery_latency_p99_ms"},
     {Property::failed_request_ratio, "threshold: failed / all load requests in the service window <= failed_ratio_max"},

@@ -19,6 +19,7 @@ enum class Property {
   steps_match_walkthrough,
   bounded_restarts,  // fork rate under the scenario's max_forks_per_s; N ready again once deaths stop
   graceful_stop,     // SIGTERM to the primary (term_primary): it exits 0 within stop_grace_s
+  graceful_worker_stop,  // SIGTERM to a worker (term_worker): it exits 0, or of that SIGTERM
   no_worker_crash_on_input,  // no worker died by a signal or non-zero status that no harness fault caused
   // Thresholds: checked only when the scenario's `thresholds:` sets their bound.
   recovery_latency_p99,  // p99 latency of the load's requests during recovery windows <= recovery_latency_p99_ms

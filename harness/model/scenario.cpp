@@ -16,8 +16,8 @@
 #include <set>
 #include <sstream>
 
-#include "common/http_text.hpp"
 #include "harness/model/load_request.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -43,6 +43,20 @@ std::string read_workers_match(const Reader& r, const YAML::Node& n) {
   return pattern;
 }
 
+// min_workers / max_workers: the N the scenario's faults mean what they say for; `workers` inside.
+void read_workers_range(const Reader& r, const YAML::Node& root, Scenario& s) {
+  const auto bound = [&](const char* key) -> std::optional<int> {
+    if (auto n = root[key]) return r.integer_in(n, key, 1, kMaxWorkers);
+    return std::nullopt;
+  };
+  s.min_workers = bound("min_workers");
+  s.max_workers = bound("max_workers");
+  if (s.min_workers && s.max_workers && *s.min_workers > *s.max_workers)
+    r.fail(root["max_workers"], "max_workers", "must not be less than min_workers");
+  if (s.workers)
+    if (auto error = workers_range_error(s, *s.workers)) r.fail(root["workers"], "workers", *error);
+}
+
 std::uint64_t read_seed(const Reader& r, const YAML::Node& n) {
   std::uint64_t v = 0;
   if (!n.IsScalar() || n.Scalar().starts_with('-') || !YAML::convert<std::uint64_t>::decode(n, v))
@@ -63,59 +77,41 @@ void read_timing(const Reader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
-// load.path, load.headers, load.accepted_statuses, load.host: what every request looks like.
-void read_request_shape(const Reader& r, const YAML::Node& n, LoadSpec& load) {
-  const auto checked = [&r](const YAML::Node& v, const std::string& field, std::optional<std::string> error) {
-    if (error) r.fail(v, field, *error);
-  };
-  if (auto v = n["path"]) checked(v, "load.path", request_path_error(load.path = r.text(v, "load.path")));
-  if (auto v = n["host"]) checked(v, "load.host", load_host_error(load.host = r.text(v, "load.host")));
-  if (auto v = n["headers"]) {
-    if (!v.IsMap()) r.fail(v, "load.headers", "expected a mapping of header name to value");
-    std::set<std::string> seen;
-    for (const auto& entry : v) {
-      const std::string name = r.text(entry.first, "load.headers");
-      const std::string field = "load.headers." + name;
-      checked(entry.first, field, header_name_error(name));
-      std::string lower;
-      for (char c : name) lower += http_text::lower(c);
-      if (!seen.insert(lower).second) r.fail(entry.first, field, "duplicate header (names are case-insensitive)");
-      const std::string value = r.text(entry.second, field);
-      checked(entry.second, field, header_value_error(value));
-      load.headers.emplace_back(name, value);
-    }
-  }
-  if (auto v = n["accepted_statuses"]) {
-    if (!v.IsSequence() || v.size() == 0)
-      r.fail(v, "load.accepted_statuses", "expected a non-empty list of HTTP statuses");
-    load.accepted_statuses.clear();
-    for (std::size_t i = 0; i < v.size(); ++i)
-      load.accepted_statuses.push_back(
-          r.integer_in(v[i], "load.accepted_statuses[" + std::to_string(i) + "]", kMinStatus, kMaxStatus));
-  }
-}
-
 void read_load(const Reader& r, const YAML::Node& n, LoadSpec& load) {
   r.check_keys(n, "load", {"rate_rps", "closed_loop", "connections", "keep_alive", "timeout_ms", "probe_rate_hz",
                            "expected_body", "path", "headers", "accepted_statuses", "host"});
-  read_request_shape(r, n, load);
+  apply_load_overrides(load, read_request_overrides(r, n, "load"));
+  if (auto v = n["host"]) {
+    load.host = r.text(v, "load.host");
+    if (auto error = load_host_error(load.host)) r.fail(v, "load.host", *error);
+  }
   if (auto v = n["rate_rps"]) load.rate_rps = r.positive(v, "load.rate_rps");
   if (auto v = n["closed_loop"]) load.closed_loop = r.boolean(v, "load.closed_loop");
   if (auto v = n["connections"]) load.connections = r.integer_in(v, "load.connections", 1, 10000);
   if (auto v = n["keep_alive"]) load.keep_alive = r.boolean(v, "load.keep_alive");
   if (auto v = n["timeout_ms"]) load.timeout_ms = r.integer_in(v, "load.timeout_ms", 1, 600000);
   if (auto v = n["probe_rate_hz"]) load.probe_rate_hz = r.non_negative(v, "load.probe_rate_hz");
-  if (auto v = n["expected_body"]) load.expected_body = v.IsNull() ? "" : r.text(v, "load.expected_body");
 }
 
-int default_signal(FaultKind k) {
+int default_signal(FaultKind k, const Scenario& s) {
   switch (k) {
     case FaultKind::stop_worker: return SIGSTOP;
     case FaultKind::cont_worker: return SIGCONT;
-    case FaultKind::term_worker:
-    case FaultKind::term_primary: return SIGTERM;
+    case FaultKind::term_worker: return SIGTERM;
+    case FaultKind::term_primary: return s.stop_signal;
     default: return SIGKILL;
   }
+}
+
+// kill_worker is a kill only with a signal whose default action ends a process; a SIGTERM is one,
+// and is judged as term_worker's (the worker must drain). Empty when `signal` kills; else why not.
+std::string not_a_kill(int signal) {
+  if (ends_process_by_default(signal)) return {};
+  const std::string name = signal_name(signal);
+  if (signal == SIGCONT) return name + " does not kill: use kind: cont_worker to continue a stopped worker";
+  if (signal == SIGSTOP || signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU)
+    return name + " stops a worker, it does not kill it: use kind: stop_worker (and cont_worker to continue it)";
+  return name + " does not kill: its default action is to be ignored (kill_worker needs a signal that ends a process)";
 }
 
 FaultKind read_kind(const Reader& r, const YAML::Node& n, const std::string& path) {
@@ -159,7 +155,7 @@ void check_fault_times(const Reader& r, const YAML::Node& n, const std::string& 
 }
 
 // Keys that belong to some kinds only: a storm's length, a file fault's path, a signal.
-void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& path, FaultSpec& f) {
+void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& path, FaultSpec& f, const Scenario& s) {
   const bool storm = f.kind == FaultKind::kill_new_workers;
   if (auto v = n["for_s"]) {
     if (!storm) r.fail(v, path + ".for_s", "for_s belongs to kill_new_workers only");
@@ -177,8 +173,9 @@ void read_kind_keys(const Reader& r, const YAML::Node& n, const std::string& pat
   if (auto v = n["signal"]; v && f.kind != FaultKind::kill_worker)
     r.fail(v, path + ".signal",
            "signal belongs to kill_worker only (" + std::string(to_string(f.kind)) +
-               (touches_file(f.kind) || f.kind == FaultKind::wire_fuzz ? " sends no signal"
-                                                                        : " always sends " + signal_name(default_signal(f.kind))) +
+               (touches_file(f.kind) || f.kind == FaultKind::wire_fuzz ? std::string(" sends no signal")
+                : f.kind == FaultKind::term_primary ? " sends the scenario's stop_signal, here " + signal_name(s.stop_signal)
+                                                    : " always sends " + signal_name(default_signal(f.kind, s))) +
                ")");
 }
 
@@ -210,13 +207,14 @@ FaultSpec read_fault(const Reader& r, const YAML::Node& n, const std::string& pa
                          "inputs", "max_mutations", "max_bytes", "timeout_ms", "corpus"});
   FaultSpec f;
   f.kind = read_kind(r, n, path);
-  f.signal = default_signal(f.kind);
+  f.signal = default_signal(f.kind, s);
   f.at_s = s.warmup_s;
-  read_kind_keys(r, n, path, f);
+  read_kind_keys(r, n, path, f, s);
   read_wire_fuzz_keys(r, n, path, s.source_path, f);
   if (auto v = n["signal"]; v && f.kind == FaultKind::kill_worker) {
     const auto sig = signal_from_string(r.text(v, path + ".signal"));
     if (!sig) r.fail(v, path + ".signal", "unknown signal '" + v.Scalar() + "' (e.g. SIGKILL, KILL or 9)");
+    if (const std::string why = not_a_kill(*sig); !why.empty()) r.fail(v, path + ".signal", why);
     f.signal = *sig;
   }
   if (auto v = n["at_s"]) f.at_s = r.non_negative(v, path + ".at_s");
@@ -253,6 +251,8 @@ void read_properties(const Reader& r, const YAML::Node& n, Scenario& s) {
       r.fail(n[i], field, "steps_match_walkthrough needs walkthrough: true");
     if (*p == Property::graceful_stop && !has_fault(s, FaultKind::term_primary))
       r.fail(n[i], field, "graceful_stop needs a term_primary fault");
+    if (*p == Property::graceful_worker_stop && !terminates_workers_in(s))
+      r.fail(n[i], field, "graceful_worker_stop needs a term_worker fault (or kill_worker with signal SIGTERM)");
     if (is_threshold(*p) && !threshold_set(s, *p))
       r.fail(n[i], field, name + " is a threshold: set its bound under thresholds: (it is then checked without being listed)");
     s.properties.push_back(*p);
@@ -279,7 +279,8 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (!root.IsDefined() || root.IsNull()) r.fail(root, "", "the scenario is empty (expected a mapping)");
   r.check_keys(root, "", {"name", "description", "target", "workers", "port", "warmup_s", "duration_s",
                           "recovery_deadline_s", "start_timeout_s", "stop_grace_s", "orphan_grace_s", "seed", "walkthrough", "load",
-                          "faults", "properties", "max_forks_per_s", "thresholds", "workers_match"});
+                          "faults", "properties", "max_forks_per_s", "thresholds", "workers_match", "stop_signal",
+                          "min_workers", "max_workers"});
   Scenario s;
   s.source_path = std::string(file_name);
   s.name = stem(file_name);
@@ -288,6 +289,8 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
   if (auto n = root["target"]) s.target = n.IsNull() ? "" : r.text(n, "target");
   if (auto n = root["workers"]) s.workers = read_workers(r, n);
   if (auto n = root["workers_match"]) s.workers_match = read_workers_match(r, n);
+  read_workers_range(r, root, s);
+  if (auto n = root["stop_signal"]) s.stop_signal = read_stop_signal(r, n, "stop_signal");
   if (auto n = root["port"]) s.port = r.integer_in(n, "port", 0, 65535);
   if (auto n = root["seed"]) s.seed = read_seed(r, n);
   if (auto n = root["walkthrough"]) s.walkthrough = r.boolean(n, "walkthrough");
@@ -301,6 +304,26 @@ Scenario read_scenario(const Reader& r, const YAML::Node& root, std::string_view
 }
 
 }  // namespace
+
+void set_stop_signal(Scenario& s, int signal) {
+  s.stop_signal = signal;
+  for (FaultSpec& f : s.faults)
+    if (f.kind == FaultKind::term_primary) f.signal = signal;
+}
+
+std::optional<std::string> workers_range_error(const Scenario& s, int n) {
+  const bool below = s.min_workers && n < *s.min_workers, above = s.max_workers && n > *s.max_workers;
+  if (!below && !above) return std::nullopt;
+  std::string range;
+  if (s.min_workers && s.max_workers && *s.min_workers == *s.max_workers)
+    range = "N fixed at " + std::to_string(*s.min_workers);
+  else if (s.min_workers && s.max_workers)
+    range = "N from " + std::to_string(*s.min_workers) + " to " + std::to_string(*s.max_workers);
+  else
+    range = s.min_workers ? "N >= " + std::to_string(*s.min_workers) : "N <= " + std::to_string(*s.max_workers);
+  return "N = " + std::to_string(n) + " is outside what the scenario means (" + range +
+         ": its faults count workers; see min_workers/max_workers)";
+}
 
 std::variant<Scenario, ScenarioError> parse_scenario(std::string_view yaml_text, std::string_view file_name) {
   return parse_yaml_strictly<Scenario>(yaml_text, file_name, [&](const Reader& r, const YAML::Node& root) {

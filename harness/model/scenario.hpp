@@ -23,7 +23,7 @@ struct LoadSpec {
   int timeout_ms = 2000;       // per request, connect included: a hang is a failure
   double probe_rate_hz = 100;  // fresh-connection readiness probes, besides the load
   int threads = 0;             // load threads, each owning its connections; 0: one per core
-  std::string expected_body = "Hello from worker";  // an accepted response with another body is bad_body; empty: any
+  std::string expected_body;                        // non-empty: an accepted response with another body is bad_body
   std::string path = "/";                           // the request target of every request and probe
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers, in the file's order
   std::vector<int> accepted_statuses = {200};       // a response with another status is bad_status
@@ -85,13 +85,18 @@ struct Scenario {
   // Which children of the primary are workers: empty, those holding the port's listening socket (or
   // a connection accepted on it); else those whose command line matches this ECMAScript regex.
   std::string workers_match;
+  // The N this scenario means what it says for (its faults count workers): outside, a run is refused.
+  std::optional<int> min_workers, max_workers;
   int port = 8000;
   double warmup_s = 1.0;            // load before the first fault may fire
   double duration_s = 5.0;          // load duration, warm-up included
   double recovery_deadline_s = 1.0;
   double start_timeout_s = 10.0;    // how long the target may take to listen
-  double stop_grace_s = 5.0;        // how long the primary may take to exit after the harness's SIGTERM
+  double stop_grace_s = 5.0;        // how long the primary may take to exit after a stop signal: the harness's, or a term_primary fault's (the harness then sends none before)
   double orphan_grace_s = 0.5;      // how long its tree may outlive the primary's exit: then survivors are orphans
+  // The signal that asks the primary for a graceful stop: what a term_primary fault and the
+  // harness's own stop send (servers differ: SIGTERM for most, SIGQUIT for some).
+  int stop_signal = SIGTERM;
   LoadSpec load;
   std::vector<FaultSpec> faults;
   std::vector<Property> properties; // empty in the file: all
@@ -111,14 +116,21 @@ struct ScenarioError {
 
 // addition: the properties a run checks: the scenario's list, or every applicable one when the file
 // had none (steps_match_walkthrough only when walkthrough is true, bounded_restarts only when
-// max_forks_per_s is set, graceful_stop only with a term_primary fault); then, in either case, the
+// max_forks_per_s is set, graceful_stop only with a term_primary fault, graceful_worker_stop only
+// with a fault that sends SIGTERM to workers); then, in either case, the
 // threshold properties whose bound the scenario sets.
 std::vector<Property> properties_to_check(const Scenario& s);
 // Whether p is a threshold property, and whether `s` sets its bound.
 bool is_threshold(Property p);
 bool threshold_set(const Scenario& s, Property p);
+// The stop signal and the signal of every term_primary fault, which sends it.
+void set_stop_signal(Scenario& s, int signal);
+// Why N = n is outside the scenario's min_workers..max_workers, naming the range; nothing when inside.
+std::optional<std::string> workers_range_error(const Scenario& s, int n);
 // addition: the scenario has a wire_fuzz fault.
 bool fuzzes_wire(const Scenario& s);
+// The scenario sends SIGTERM to workers (term_worker, or kill_worker with SIGTERM): graceful_worker_stop applies.
+bool terminates_workers_in(const Scenario& s);
 // One warning per placeholder the scenario's faults act through that the target template lacks
 // (today: a create_file/remove_file fault on {crash_file} while the template has no {crash_file}, so
 // the target is never told of the file and the fault cannot act on it). For the run's start, when a

@@ -95,6 +95,11 @@ std::vector<std::string> fault_placeholders_missing(const Scenario& s, std::stri
   return out;
 }
 
+bool terminates_workers_in(const Scenario& s) {
+  return std::any_of(s.faults.begin(), s.faults.end(),
+                     [](const FaultSpec& f) { return terminates_workers(f.kind, f.signal); });
+}
+
 bool is_threshold(Property p) {
   return p == Property::recovery_latency_p99 || p == Property::failed_request_ratio || p == Property::recovery_time;
 }
@@ -115,10 +120,12 @@ std::vector<Property> fixed_properties_to_check(const Scenario& s) {
   std::vector<Property> out;
   const bool stops_primary = std::any_of(s.faults.begin(), s.faults.end(),
                                          [](const FaultSpec& f) { return f.kind == FaultKind::term_primary; });
+  const bool terminates_a_worker = terminates_workers_in(s);
   for (Property p : all_properties()) {
     if (p == Property::steps_match_walkthrough && !s.walkthrough) continue;
     if (p == Property::bounded_restarts && !s.max_forks_per_s) continue;
     if (p == Property::graceful_stop && !stops_primary) continue;
+    if (p == Property::graceful_worker_stop && !terminates_a_worker) continue;
     if (p == Property::no_worker_crash_on_input && !fuzzes_wire(s)) continue;
     if (is_threshold(p)) continue;
     out.push_back(p);

@@ -27,6 +27,9 @@ ChildLook ChildLooker::look(pid_t pid) {
   const auto st = read_proc_stat(pid);
   if (!st || !st->alive()) return gone;
   const std::string command = read_command_line(pid);
+  // An exiting process's command line reads empty: judged on that, a worker named by --workers-match
+  // would turn into a helper as it dies. Nothing to see, as for a zombie.
+  if (command.empty()) return gone;
   const auto fds = socket_fds_of(pid);
   if (!fds) return gone;
   if (!port_) port_ = read_port_sockets(port_number_).value_or(PortSockets{port_number_, {}, {}});

@@ -94,6 +94,11 @@ void Observer::set_primary(pid_t primary) {
   notify_changed();
 }
 
+void Observer::end_start_up(mono_ns t) {
+  std::lock_guard lock(mutex_);
+  book_.end_start_up(t);
+}
+
 std::string Observer::source() const {
   std::lock_guard lock(mutex_);
   return source_;

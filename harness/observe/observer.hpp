@@ -55,6 +55,7 @@ class Observer {
   Observer& operator=(const Observer&) = delete;
 
   void set_primary(pid_t primary);
+  void end_start_up(mono_ns t);  // WorkerBook::end_start_up
 
   std::string source() const;                  // "netlink" or "proc"
   std::string fallback_reason() const;         // why not netlink (empty when netlink)

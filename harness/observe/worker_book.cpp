@@ -49,7 +49,10 @@ bool WorkerBook::apply(const ProcEvent& e) {
 // A launcher script (`sh -c`, a wrapper that computes paths, then `exec`s the server) forks helpers
 // before it becomes the primary's final program: children that were born AND died before its last
 // exec are the wrapper's, not workers. A child still alive at the exec is kept: it is the tree's.
+// Only during start-up: a server that execs itself mid-run (a binary upgrade in place) keeps its
+// dead workers, a fault's victims among them, on record.
 bool WorkerBook::on_primary_exec(mono_ns t) {
+  if (t >= start_up_end_) return false;
   const auto before = children_.size();
   std::vector<Child> kept;
   for (const Child& c : children_)

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -69,6 +70,9 @@ class WorkerBook {
   pid_t primary() const { return primary_; }
   void set_rule(WorkerRule rule) { rule_ = rule; }
   WorkerRule rule() const { return rule_; }
+  // Start-up ends at t (the run calls it with the instant the port first accepted): an exec of the
+  // primary at or after it drops no child. Only a start-up exec is a wrapper becoming the server.
+  void end_start_up(mono_ns t) { start_up_end_ = t; }
 
   // From the kernel's events (exact instants). Returns true if the book changed.
   bool apply(const ProcEvent& event);
@@ -115,6 +119,7 @@ class WorkerBook {
   std::unordered_map<pid_t, std::size_t> live_;         // pid -> index in children_
   std::unordered_map<pid_t, std::size_t> approx_exit_;  // exited per a scan: an exact event may refine
   std::optional<PrimaryExit> primary_exit_;
+  mono_ns start_up_end_ = INT64_MAX;
 };
 
 }  // namespace forkcheck::harness

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "harness/report/excused_failures.hpp"
 #include "harness/report/execution_table_summary.hpp"
 #include "harness/report/report_summary.hpp"
 
@@ -15,7 +16,7 @@ constexpr mono_ns kPlainStatusEvery = ms_to_ns(5000);
 
 std::string format_status(const RunStatus& s) {
   std::string out = format_one_decimal(s.elapsed_s) + " s: requests " + std::to_string(s.requests_ok) + " ok, " +
-                    std::to_string(s.requests_failed) + " failed; workers " + std::to_string(s.live) + " live, " +
+                    failed_and_excused_text(s.requests_failed, s.requests_excused) + "; workers " + std::to_string(s.live) + " live, " +
                     std::to_string(s.ready) + " ready (N=" + std::to_string(s.n) + ")";
   out += s.next_fault_s ? "; next fault at " + format_one_decimal(*s.next_fault_s) + " s" : "; no fault left";
   return out;
@@ -87,6 +88,13 @@ void RunConsole::clear_status() {
   if (!status_shown_) return;
   out_ << "\r\033[K";
   status_shown_ = false;
+}
+
+std::string bad_body_note(const History& h, const LoadSpec& load) {
+  if (h.bad_bodies.empty()) return {};
+  std::string out = bad_body_heading(load) + "\n";
+  for (const std::string& line : bad_body_lines(h)) out += "  " + line + "\n";
+  return out;
 }
 
 }  // namespace forkcheck::harness

@@ -11,21 +11,29 @@
 
 #include "common/clock.hpp"
 #include "harness/check/execution_table.hpp"
+#include "harness/model/history.hpp"
+#include "harness/model/scenario.hpp"
 
 namespace forkcheck::harness {
 
 struct RunStatus {
   double elapsed_s = 0;            // since the load started
   std::size_t requests_ok = 0;
-  std::size_t requests_failed = 0;
+  std::size_t requests_failed = 0;   // every failure, excused ones included
+  std::size_t requests_excused = 0;  // of those, the ones a fault excuses (excused_failures.hpp)
   int live = 0;                    // live workers, as the observer sees them
   int ready = 0;                   // of those, the ready ones
   int n = 0;
   std::optional<double> next_fault_s;  // from the load's start; empty: none left
 };
 
-// "12.0 s: requests 1200 ok, 3 failed; workers 3 live, 3 ready (N=3); next fault at 9.6 s"
+// "12.0 s: requests 1200 ok, 3 failed (2 excused); workers 3 live, 3 ready (N=3); next fault at 9.6 s"
 std::string format_status(const RunStatus& s);
+
+// What came back where the body was not the expected one (the first bad_body answers, escaped), for
+// the lines after the verdicts and report.md: a count alone never says what the server answered.
+// Empty when no answer was bad_body.
+std::string bad_body_note(const History& h, const LoadSpec& load);
 
 class RunConsole {
  public:

@@ -56,18 +56,35 @@ json table_to_json(const ReportModel& m) {
           {"variable_tracker", tracker}, {"key_moments", moments}};
 }
 
-json load_to_json(const LoadSummary& l) {
+// `excused`: the load's (probes are not counted).
+json load_to_json(const LoadSummary& l, const ExcusedFailures* excused) {
   json by_kind = json::object();
   for (RequestError e : all_request_errors())
-    if (e != RequestError::ok) by_kind[std::string(to_string(e))] = l.count(e);
-  return {{"requests", l.requests},
-          {"ok", l.ok},
-          {"failed", l.failed()},
-          {"failures_by_kind", by_kind},
-          {"latency_us",
-           {{"count", l.latency.count}, {"mean", l.latency.mean_us}, {"p50", l.latency.p50_us},
-            {"p90", l.latency.p90_us}, {"p99", l.latency.p99_us}, {"p999", l.latency.p999_us},
-            {"max", l.latency.max_us}}}};
+    if (e != RequestError::ok && e != RequestError::cancelled) by_kind[std::string(to_string(e))] = l.count(e);
+  json out = {{"requests", l.requests},
+              {"ok", l.ok},
+              {"failed", l.failed()},
+              {"cancelled", l.cancelled()},
+              {"failures_by_kind", by_kind},
+              {"latency_us",
+               {{"count", l.latency.count}, {"mean", l.latency.mean_us}, {"p50", l.latency.p50_us},
+                {"p90", l.latency.p90_us}, {"p99", l.latency.p99_us}, {"p999", l.latency.p999_us},
+                {"max", l.latency.max_us}}}};
+  if (excused) out["excused"] = excused->excused;
+  return out;
+}
+
+json excused_failures_to_json(const History& h, const ExcusedFailures& e) {
+  json out = json::array();
+  for (const ExcusedByFault& f : e.by_fault) {
+    json first = json::array();
+    for (const RequestRecord& r : f.first)
+      first.push_back({{"id", r.id}, {"connection_id", r.connection_id}, {"local_port", r.local_port},
+                       {"intended_ns", r.intended_ns}, {"end_ns", r.end_ns}, {"error", to_string(r.error)}});
+    out.push_back({{"fault_index", f.fault_index}, {"kind", to_string(h.faults[f.fault_index].kind)},
+                   {"count", f.count}, {"first_requests", first}});
+  }
+  return out;
 }
 
 json recoveries_to_json(const ReportModel& m) {
@@ -149,8 +166,9 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
                  {"scenario", scenario_to_json(s)},
                  {"properties", properties},
                  {"execution_table", table_to_json(m)},
-                 {"load", load_to_json(m.load)},
-                 {"probes", load_to_json(m.probes)},
+                 {"load", load_to_json(m.load, &m.excused)},
+                 {"probes", load_to_json(m.probes, nullptr)},
+                 {"excused_failures", excused_failures_to_json(h, m.excused)},
                  {"recoveries", recoveries_to_json(m)},
                  // Every request is in the request log beside report.json, not here.
                  {"history", history_to_json(h, RequestsInJson::counted)}};

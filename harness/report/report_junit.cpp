@@ -25,9 +25,11 @@ void write_case(std::ostream& o, const std::string& classname, const PropertyRes
 
 }  // namespace
 
-void write_error_case(std::ostream& o, const std::string& classname, const std::string& type, const std::string& reason) {
+void write_error_case(std::ostream& o, const std::string& classname, const std::string& type, const std::string& reason,
+                      const std::string& details) {
   o << "  <testcase name=\"run\" classname=\"" << xml_escape(classname) << "\">\n    <error message=\""
-    << xml_escape(reason) << "\" type=\"" << xml_escape(type) << "\">" << xml_escape(reason) << "</error>\n  </testcase>\n";
+    << xml_escape(reason) << "\" type=\"" << xml_escape(type) << "\">" << xml_escape(reason)
+    << (details.empty() ? "" : "\n" + xml_escape(details)) << "</error>\n  </testcase>\n";
 }
 
 std::string xml_escape(std::string_view text) {

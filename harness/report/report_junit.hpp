@@ -15,7 +15,9 @@ std::string render_junit_report(const History& h, const Scenario& s, const std::
 
 // One <testcase name="run"> holding an <error> of `type` ("setup", "interrupted") with the reason:
 // what CI shows for a run that could not be made or was stopped early.
-void write_error_case(std::ostream& o, const std::string& classname, const std::string& type, const std::string& reason);
+// `details`, when given, follows the reason in the element's text (the message attribute is the reason).
+void write_error_case(std::ostream& o, const std::string& classname, const std::string& type, const std::string& reason,
+                      const std::string& details = {});
 
 // XML text/attribute escaping (&, <, >, ", '); control characters other than tab/newline dropped.
 std::string xml_escape(std::string_view text);

@@ -101,14 +101,11 @@ void write_properties(std::ostream& o, const std::vector<PropertyResult>& result
   o << "\n";
 }
 
-void write_load(std::ostream& o, const History& h, const ReportModel& m) {
+void write_load(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   const auto& l = m.load;
   o << "## Load\n\n| | |\n|---|---|\n";
-  o << "| requests | " << l.requests << " (" << l.ok << " ok, " << l.failed() << " failed) |\n";
-  std::string kinds;
-  for (RequestError e : all_request_errors())
-    if (e != RequestError::ok && l.count(e) > 0) kinds += (kinds.empty() ? "" : ", ") + std::string(to_string(e)) + " " + std::to_string(l.count(e));
-  o << "| failures by kind | " << (kinds.empty() ? "none" : kinds) << " |\n";
+  o << "| requests | " << load_requests_text(l, m.excused) << " |\n";
+  o << "| failures by kind | " << failures_by_kind_text(l) << " |\n";
   o << "| latency p50 / p90 / p99 / max (ms, from the intended send time) | " << format_ms(l.latency.p50_us / 1e3)
     << " / " << format_ms(l.latency.p90_us / 1e3) << " / " << format_ms(l.latency.p99_us / 1e3) << " / "
     << format_ms(l.latency.max_us / 1e3) << " |\n";
@@ -116,6 +113,25 @@ void write_load(std::ostream& o, const History& h, const ReportModel& m) {
   if (span > 0)
     o << "| achieved rate | " << format_ms(static_cast<double>(l.requests) / (static_cast<double>(span) / 1e9)) << " requests/s |\n";
   o << "| readiness probes | " << m.probes.requests << " (" << m.probes.failed() << " failed) |\n\n";
+  if (h.bad_bodies.empty()) return;
+  o << bad_body_heading(s.load) << "\n\n";
+  for (const std::string& line : bad_body_lines(h)) o << "- " << markdown_code(line) << "\n";
+  o << "\n";
+}
+
+// Failures a fault excuses are not hidden inside a pass: each fault's count and first requests.
+void write_excused(std::ostream& o, const History& h, const ReportModel& m) {
+  if (m.excused.excused == 0) return;
+  o << "## Excused failures\n\n" << m.excused.excused << " of the " << m.excused.failed
+    << " failed load requests were on a connection a fault's victim held when it was signalled (the excuse "
+       "`no_dropped_requests` applies).\n\n| Fault | Kind | Excused | First requests |\n|---:|---|---:|---|\n";
+  for (const ExcusedByFault& f : m.excused.by_fault) {
+    std::string first;
+    for (const RequestRecord& r : f.first) first += (first.empty() ? "" : " · ") + excused_request_text(h, r);
+    o << "| " << f.fault_index + 1 << " | " << to_string(h.faults[f.fault_index].kind) << " | " << f.count << " | "
+      << cell(first) << (f.count > f.first.size() ? " · …" : "") << " |\n";
+  }
+  o << "\n";
 }
 
 void write_recoveries(std::ostream& o, const History& h, const ReportModel& m) {
@@ -146,7 +162,8 @@ std::string render_markdown_report(const History& h, const Scenario& s, const st
   write_table(o, h, s, m);
   write_tracker(o, m);
   write_properties(o, results);
-  write_load(o, h, m);
+  write_load(o, h, s, m);
+  write_excused(o, h, m);
   write_recoveries(o, h, m);
   write_wire_fuzz_markdown(o, h, s);
   write_harness_health_markdown(o, h, s);

@@ -14,6 +14,7 @@ std::string render_setup_error_markdown(const SetupFailure& f, const ReportMeta&
   o << "- Verdict: **could not run** (exit " << to_int(ExitCode::cannot_run) << "): " << f.reason << "\n";
   o << "- Scenario: `" << f.scenario_path << "`\n";
   if (!f.target_command.empty()) o << "- Target: `" << f.target_command << "`\n";
+  if (!f.details.empty()) o << "\n````text\n" << f.details << (f.details.ends_with('\n') ? "" : "\n") << "````\n";
   o << "\nNo property was checked. The target's output is in `target.log` beside this file.\n\n";
   o << "## Reproduce\n\n```sh\n" << meta.command_line << "\n```\n";
   if (!meta.forkcheck_version.empty()) o << "\nforkcheck " << meta.forkcheck_version << "\n";
@@ -28,6 +29,7 @@ std::string render_setup_error_json(const SetupFailure& f, const ReportMeta& met
                                  {"verdict", "could_not_run"},
                                  {"exit_code", to_int(ExitCode::cannot_run)},
                                  {"error", f.reason},
+                                 {"error_details", f.details},
                                  {"scenario", {{"name", f.scenario_name}, {"source_path", f.scenario_path}}},
                                  {"target", f.target_command},
                                  {"properties", nlohmann::json::array()}};
@@ -44,7 +46,7 @@ std::string render_setup_error_junit(const SetupFailure& f, const ReportMeta& me
   o << "    <property name=\"target\" value=\"" << xml_escape(f.target_command) << "\"/>\n";
   o << "    <property name=\"command\" value=\"" << xml_escape(meta.command_line) << "\"/>\n";
   o << "  </properties>\n";
-  write_error_case(o, classname, "setup", f.reason);
+  write_error_case(o, classname, "setup", f.reason, f.details);
   o << "</testsuite>\n";
   return o.str();
 }

@@ -13,6 +13,7 @@ struct SetupFailure {
   std::string scenario_path;
   std::string target_command;  // may be empty when the command could not be made
   std::string reason;          // the one-line error forkcheck printed
+  std::string details;         // more lines when there is more to show (what the target answered); may be empty
 };
 
 std::string render_setup_error_markdown(const SetupFailure& f, const ReportMeta& meta);

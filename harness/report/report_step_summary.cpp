@@ -31,6 +31,14 @@ void write_not_passed(std::ostream& o, const std::vector<PropertyResult>& result
         << " |\n";
 }
 
+// "Requests: 1000: 990 ok, 10 failed (8 excused: F1 5 · F2 3)": excused failures apart, never in "ok".
+void write_requests(std::ostream& o, const History& h, const Scenario& s) {
+  const RequestFigures f = count_requests(h, s);
+  const std::string per_fault = excused_per_fault_text(f.excused);
+  o << "\nRequests " << load_requests_text(f.load, f.excused) << (per_fault.empty() ? "" : "; excused by fault: " + per_fault)
+    << "\n";
+}
+
 // "F1 12.3 ms · F2 not restored": every fault whose victim was seen to die.
 void write_recoveries(std::ostream& o, const History& h) {
   std::string listed;
@@ -67,6 +75,7 @@ std::string render_run_step_summary(const History& h, const Scenario& s, const s
   o << "Target " << markdown_code(h.target.command) << " · N = " << h.target.workers << " · seed " << s.seed << " · properties: "
     << verdict_counts(results) << "\n";
   write_not_passed(o, results);
+  write_requests(o, h, s);
   write_recoveries(o, h);
   write_report_path(o, meta, "report.html");
   return o.str();

@@ -16,11 +16,13 @@
 #include "harness/check/checker.hpp"
 #include "harness/check/checker_harness_late.hpp"
 #include "harness/target/events_tail.hpp"
+#include "harness/report/excused_failures.hpp"
 #include "harness/report/execution_table_summary.hpp"
 #include "harness/faults/faults_driver.hpp"
 #include "harness/target/launcher.hpp"
 #include "harness/load/load.hpp"
 #include "harness/observe/connection_owners.hpp"
+#include "harness/load/preflight.hpp"
 #include "harness/observe/observer.hpp"
 #include "harness/observe/worker_lifetimes.hpp"
 #include "harness/target/port_probe.hpp"
@@ -34,6 +36,7 @@
 #include "harness/report/report_step_summary.hpp"
 #include "harness/report/step_summary.hpp"
 #include "harness/run/run_api.hpp"
+#include "harness/run/run_diagnosis.hpp"
 #include "harness/run/run_setup.hpp"
 #include "harness/run/scheduling_probe.hpp"
 #include "harness/wire/wire_fuzz.hpp"
@@ -59,28 +62,33 @@ class Run {
         console_(std::cout, !setup_.options.quiet, ::isatty(STDOUT_FILENO) == 1) {}
 
   ExitCode wait_until_serving();
+  ExitCode preflight();
   ExitCode drive_load_and_faults();
   void stop_target();
   ExitCode finish(bool print);
   std::vector<PropertyResult> results() const { return results_; }
   const std::string& setup_error() const { return setup_error_; }
+  const std::string& setup_error_details() const { return setup_error_details_; }
 
  private:
   bool interrupted();
-  ExitCode cannot_serve(const std::string& reason);
+  ExitCode cannot_serve(const std::string& reason, const std::string& details = {});
   ExitCode wait_for_workers(mono_ns deadline);
   std::optional<ExitCode> open_service_window(mono_ns now);
   ExitCode never_ready(mono_ns now);
   int confirmed_ready(mono_ns now) const;
   int busiest_second_of_forks() const;
+  int live_children() const;
   std::string helpers_hint() const;
   std::vector<WorkerLifetime> current_workers() const;
   bool readiness_observable() const;
+  ExitCode refuse_shell_wrapper(mono_ns deadline);
   void collect();
   void fire_due_faults(mono_ns now);
   void fire_overdue_faults();
   void print_new_rows();
   void print_status(mono_ns now);
+  void print_request_counts() const;
   History snapshot() const;
   void stop_wire_fuzz();
   void record_health();
@@ -104,8 +112,10 @@ class Run {
   RunConsole console_;
   std::size_t table_signature_ = 0;
   std::size_t requests_ok_ = 0, requests_failed_ = 0;
+  ExcusedTally excused_;  // the failures a fault excuses, counted as requests arrive
   std::string setup_error_;   // why the target could not serve (for the error report)
   std::string never_ready_;   // N workers were never ready, in a crash loop: judged, not "could not run"
+  std::string setup_error_details_;  // what it answered instead, when it answered (the pre-flight)
   std::string interrupted_;   // what stopped the run early, for the partial report
   // The harness's own lateness (model/harness_health.hpp): the probe thread, the loop's tick, the sends.
   SchedulingProbe probe_;
@@ -140,9 +150,10 @@ bool Run::interrupted() {
   return true;
 }
 
-ExitCode Run::cannot_serve(const std::string& reason) {
+ExitCode Run::cannot_serve(const std::string& reason, const std::string& details) {
   setup_error_ = reason;
-  std::cerr << "forkcheck: " << reason << "\n" << indent_tail(read_tail(target_.log_path()));
+  setup_error_details_ = details;
+  std::cerr << "forkcheck: " << reason << "\n" << details << indent_tail(read_tail(target_.log_path()));
   return ExitCode::cannot_run;
 }
 
@@ -152,29 +163,42 @@ ExitCode Run::wait_until_serving() {
   for (;;) {
     if (interrupted()) return ExitCode::interrupted;
     if (port_accepts(setup_.port, setup_.scenario.load.host)) break;
-    if (target_.primary_exited())
-      return cannot_serve("target exited before listening on port " + std::to_string(setup_.port) + ": " +
-                          history_.target.command);
+    if (const auto exit = target_.exit_info())
+      return cannot_serve("target " + describe_exit(*exit) + " before listening on port " + std::to_string(setup_.port) +
+                          ": " + history_.target.command);
     if (monotonic_ns() >= deadline) {
       char within[32];
       std::snprintf(within, sizeof within, "%g", setup_.scenario.start_timeout_s);
       return cannot_serve("target did not listen on " + host_and_port(setup_.scenario.load.host, setup_.port) +
-                          " within " + within + " s: " + history_.target.command);
+                          " within " + within + " s" + describe_other_ports(target_.primary_pid(), setup_.port) +
+                          ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   history_.target.listening_ns = monotonic_ns();
+  observer_.end_start_up(*history_.target.listening_ns);  // a later exec is not a wrapper's
   return wait_for_workers(deadline);
 }
 
 // Start-up is not a fault: the target has its start timeout to fork all N workers. A count that
 // stops short of N for kWorkerCountSettled is diagnosed at once.
+//
+// Counted here: live workers, and live children not (yet) workers. A worker that never holds the
+// listening socket (Node's round-robin: the primary accepts and hands each connection on) qualifies
+// only once it holds a connection, and no connection reaches it before the load starts: waiting for
+// N *workers* would wait for ever. The service window still waits for N workers seen ready.
+int Run::live_children() const {
+  int helpers = 0;
+  for (const HelperProcess& p : observer_.helpers()) helpers += p.exit_ns ? 0 : 1;
+  return observer_.live_count() + helpers;
+}
+
 ExitCode Run::wait_for_workers(mono_ns deadline) {
-  int seen = observer_.live_count();
+  int seen = live_children();
   mono_ns changed_ns = monotonic_ns();
   for (mono_ns now = changed_ns; seen < setup_.workers; now = monotonic_ns()) {
     if (interrupted()) return ExitCode::interrupted;
-    if (const int live = observer_.live_count(); live != seen) {
+    if (const int live = live_children(); live != seen) {
       seen = live;
       changed_ns = now;
       continue;
@@ -184,12 +208,48 @@ ExitCode Run::wait_for_workers(mono_ns deadline) {
                                   setup_.scenario.target.find("{workers}") != std::string::npos;
       return cannot_serve("only " + std::to_string(seen) + " of " + std::to_string(setup_.workers) +
                           " workers appeared (none more within " + format_ms(ns_to_ms(now - changed_ns)) +
-                          " ms)" + (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
+                          " ms)" + describe_wrapper(target_.primary_pid()) +
+                          (passes_workers ? "" : "; the target command has no {workers}, so the target picks its own count") +
                           helpers_hint() +
                           ": " + history_.target.command);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return refuse_shell_wrapper(deadline);
+}
+
+// N children were seen, but the launched process is a shell: it may wrap the server without exec,
+// the server's own workers (our grandchildren) coming a moment later. They are waited for as long as
+// a worker count may take to settle.
+ExitCode Run::refuse_shell_wrapper(mono_ns deadline) {
+  if (!is_shell(target_.primary_pid())) return ExitCode::ok;
+  const mono_ns until = std::min(deadline, monotonic_ns() + kWorkerCountSettled);
+  for (mono_ns now = monotonic_ns(); now < until; now = monotonic_ns()) {
+    if (interrupted()) return ExitCode::interrupted;
+    if (const std::string wrapper = describe_wrapper(target_.primary_pid()); !wrapper.empty())
+      return cannot_serve("the target is a shell wrapping the server" + wrapper + ": " + history_.target.command);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ExitCode::ok;
+}
+
+// One request before the schedule, judged by the load's own rule: a target whose good answer is not
+// the scenario's (another body, its health check on another path) is told at once what came back
+// and which option to change, instead of failing every request of the run. No answer at all within
+// the request timeout is not refused here: a target whose workers never serve (a crash loop) is what
+// the properties judge, so the run goes on, and says so.
+ExitCode Run::preflight() {
+  const LoadSpec& load = setup_.scenario.load;
+  if (interrupted()) return ExitCode::interrupted;
+  std::string error;
+  const auto answer = send_preflight_request(load, load.host, setup_.port, monotonic_ns() + ms_to_ns(load.timeout_ms), &error);
+  if (!answer) {
+    console_.clear_status();
+    std::cerr << "forkcheck: warning: the pre-flight request GET " << load.path << " got no answer (" << error
+              << "): what the target answers is not known before the run; the properties judge it\n";
+    return ExitCode::ok;
+  }
+  if (const auto refusal = judge_preflight(load, *answer)) return cannot_serve(refusal->summary, refusal->details);
   return ExitCode::ok;
 }
 
@@ -257,6 +317,7 @@ ExitCode Run::drive_load_and_faults() {
   }
   if (aborted) load_->stop();
   load_->join();
+  history_.bad_bodies = load_->bad_bodies();
   stop_wire_fuzz();
   history_.load_end_ns = monotonic_ns();
   collect();
@@ -303,7 +364,10 @@ std::optional<ExitCode> Run::open_service_window(mono_ns now) {
     if (const auto all = first_full_ready(h, target_.launch_ns())) history_.target.ready_ns = *all;
   }
   if (history_.target.ready_ns) {
-    history_.load_start_ns = std::max(history_.load_begin_ns, *history_.target.ready_ns - warmup);
+    // Counted from when the run saw N ready (now), not from the instant the readiness is dated to:
+    // a lagging source (a batch of answers resolved late) can date it seconds back, and a schedule
+    // counted from then would fire every fault at once and end the load before their recoveries.
+    history_.load_start_ns = std::max(history_.load_begin_ns, now - warmup);
     history_.target.service_start_ns = history_.load_start_ns + warmup;
     const mono_ns after_load = *history_.target.ready_ns - history_.load_begin_ns;
     console_.line(std::to_string(setup_.workers) + " workers ready " +
@@ -415,8 +479,9 @@ void Run::collect() {
     resolver_.resolve(batch, candidates);
   }
   for (const RequestRecord& r : batch) {
-    (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += r.probe ? 0 : 1;
+    if (!r.probe && !cut_by_harness(r)) (r.error == RequestError::ok ? requests_ok_ : requests_failed_) += 1;
     if (r.error == RequestError::ok) (r.worker_pid ? any_pid_ = true : ++answered_without_pid_);
+    excused_.add(history_, setup_.scenario, r);  // every fault that can excuse r was recorded before r was drained
     note_served(served_at_, r);
     // A send's lateness includes its wait for a free connection; one never sent is late until it gave up.
     if (!r.probe && r.intended_ns > 0) request_lateness_.add(r.intended_ns, r.start_ns ? r.start_ns : r.end_ns);
@@ -434,6 +499,14 @@ void Run::fire_due_faults(mono_ns now) {
       console_.clear_status(), std::cerr << "forkcheck: fault " << i + 1 << " (" << to_string(rec.kind)
                 << ") did not happen: " << rec.note << "\n";
   }
+}
+
+// Beside the verdicts: what the load saw, the failures a fault excused counted apart, per fault.
+void Run::print_request_counts() const {
+  const ExcusedFailures& e = excused_.result();
+  const std::string per_fault = excused_per_fault_text(e);
+  std::cout << "requests: " << requests_ok_ << " ok, " << failed_and_excused_text(requests_failed_, e.excused)
+            << (per_fault.empty() ? "" : " by fault: " + per_fault) << "\n";
 }
 
 History Run::snapshot() const {
@@ -465,6 +538,7 @@ void Run::print_status(mono_ns now) {
   st.elapsed_s = ns_to_ms(now - history_.load_start_ns) / 1e3;
   st.requests_ok = requests_ok_;
   st.requests_failed = requests_failed_;
+  st.requests_excused = excused_.result().excused;
   st.n = setup_.workers;
   for (const WorkerLifetime& w : current_workers()) {
     if (w.exit_ns && *w.exit_ns <= now) continue;
@@ -481,7 +555,11 @@ void Run::stop_target() {
   for (const HelperProcess& p : observer_.helpers()) known.push_back(p.pid);
   const int grace_ms = static_cast<int>(setup_.scenario.stop_grace_s * 1000);
   const int orphan_grace_ms = static_cast<int>(setup_.scenario.orphan_grace_s * 1000);
-  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms);
+  // A primary already told to stop by a term_primary fault gets its grace from that signal: neither
+  // the load's end nor the fault's 2 s confirmation may cut it short with a second stop signal.
+  if (const auto not_before = harness_stop_not_before_ns(history_, setup_.scenario.stop_grace_s))
+    target_.wait_exit_until(*not_before);
+  history_.stop = target_.stop_and_check_orphans(known, grace_ms, orphan_grace_ms, setup_.scenario.stop_signal);
   // Whether the primary died before the harness stopped it: the observer saw it exit first.
   if (const auto exit = observer_.primary_exit(); exit && history_.stop.primary_exited_during_run) {
     history_.stop.primary_exit_ns = exit->exit_ns;
@@ -527,7 +605,9 @@ ExitCode Run::finish(bool print) {
   if (print) {
     if (!setup_.options.quiet) std::cout << "\n";
     print_verdicts(std::cout, results);
+    if (!setup_.options.quiet) print_request_counts();
     if (!interrupted_.empty()) std::cout << "INTERRUPTED (" << interrupted_ << "): the verdicts above judge a partial run\n";
+    if (!setup_.options.quiet) std::cout << bad_body_note(h, setup_.scenario.load);
     if (!setup_.options.quiet) std::cout << "report: " << setup_.report_dir << "/report.md\n";
     append_step_summary(render_run_step_summary(h, setup_.scenario, results, meta));
   }
@@ -599,10 +679,12 @@ ExitCode run_sequence(const RunOptions& options, bool print, RunOutcome& outcome
   Run run(std::move(*setup), std::move(target), observer);
   run.begin();
   ExitCode code = run.wait_until_serving();
+  if (code == ExitCode::ok) code = run.preflight();
   if (code == ExitCode::ok) code = run.drive_load_and_faults();
   run.stop_target();
   if (code == ExitCode::cannot_run) {
     failure.reason = run.setup_error();
+    failure.details = run.setup_error_details();
     return could_not_run(failure, meta, print);
   }
   // An interrupted run is checked and reported too: partial, and marked as such.

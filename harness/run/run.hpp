@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/exit_code.hpp"
+#include "harness/model/target_overrides.hpp"
 
 namespace forkcheck::harness {
 
@@ -16,6 +17,7 @@ struct RunOptions {
   std::optional<int> port;            // 0: a free port
   std::optional<std::uint64_t> seed;
   std::optional<std::string> workers_match;  // overrides the scenario's workers_match
+  TargetOverrides overrides;          // --path, --header, --expect-status, --expect-body/--any-body, --stop-signal
   std::optional<std::string> report_dir;
   std::string program = "forkcheck";  // argv[0], for the reproduce command
   bool quiet = false;                 // nothing on stdout but the verdicts

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool apply_overrides(const RunOptions& o, Scenario& s, std::string* error) {
+  apply_target_overrides(s, o.overrides);
   if (o.target) s.target = *o.target;
   if (o.workers) s.workers = *o.workers;
   if (o.port) s.port = *o.port;
@@ -124,6 +125,11 @@ std::optional<RunSetup> prepare_run(const RunOptions& options, std::string* erro
     for (const std::string& warning : fault_placeholders_missing(setup.scenario, *options.target))
       std::cerr << "forkcheck: warning: " << warning << "\n";
   setup.workers = setup.scenario.workers.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  if (auto range = workers_range_error(setup.scenario, setup.workers)) {
+    *error = setup.scenario.name + ": " + *range +
+             (options.workers ? " (--workers " + std::to_string(*options.workers) + ")" : std::string());
+    return std::nullopt;
+  }
   if (!resolve_port(setup, error)) return std::nullopt;
   if (!template_passes_port(setup.scenario, setup.port, error)) return std::nullopt;
   setup.reproduce_command = reproduce_command(setup);
@@ -141,6 +147,7 @@ std::string reproduce_command(const RunSetup& setup) {
   std::string cmd = shell_word(path_from_cwd(o.program)) + " run " + shell_word(o.scenario_path);
   if (o.target) cmd += " --target " + shell_quote(*o.target);
   if (o.workers_match) cmd += " --workers-match " + shell_quote(*o.workers_match);
+  for (const std::string& arg : target_override_arguments(o.overrides)) cmd += " " + shell_word(arg);
   // The port policy, not the port picked: a free port (0) stays "any free port".
   const int port_policy = o.port.value_or(setup.scenario.port);
   return cmd + " --workers " + std::to_string(setup.workers) + " --port " +

@@ -64,6 +64,8 @@ std::variant<SuiteResult, std::string> plan_suite(const SuiteOptions& o, const S
   std::vector<SuiteTarget> from_flags;
   for (std::size_t i = 0; i < o.targets.size(); ++i) from_flags.push_back(target_from_flag(o.targets[i], static_cast<int>(i) + 1));
   r.targets = plan_targets(file.targets, from_flags);
+  for (auto& t : r.targets)
+    if (!t.reference) t.overrides = layered(t.overrides, o.overrides);
   mark_missing_programs(r.targets);
   std::string error;
   auto scenarios = expand_scenarios(file, o.scenarios, &error);
@@ -94,8 +96,9 @@ std::vector<CellJob> plan_jobs(const SuiteResult& r) {
     if (!t.skipped_because.empty()) continue;
     const SuiteScenario& s = *scenario.at(r.cells[i].scenario);
     for (int k = 0; k < r.repeat; ++k)
-      jobs.push_back({i, k, s.seed + static_cast<std::uint64_t>(k), s.path, t.command,
-                      "cells/" + s.name + "/" + t.name + "/run-" + std::to_string(k + 1), 0});
+      jobs.push_back({i, k, s.seed + static_cast<std::uint64_t>(k), s.path, t.command, t.workers_match,
+                      "cells/" + s.name + "/" + t.name + "/run-" + std::to_string(k + 1), 0,
+                      target_override_arguments(t.overrides)});
   }
   return jobs;
 }
@@ -106,10 +109,10 @@ std::vector<CellJob> plan_rerun_jobs(const SuiteResult& r, const std::vector<Rer
     const Cell& c = r.cells[d.cell_index];
     const auto s = std::find_if(r.scenarios.begin(), r.scenarios.end(), [&](const SuiteScenario& x) { return x.name == c.scenario; });
     const auto t = std::find_if(r.targets.begin(), r.targets.end(), [&](const SuiteTarget& x) { return x.name == c.target; });
-    jobs.push_back({d.cell_index, d.repeat_index, d.seed, s->path, t->command,
+    jobs.push_back({d.cell_index, d.repeat_index, d.seed, s->path, t->command, t->workers_match,
                     "cells/" + c.scenario + "/" + c.target + "/run-" + std::to_string(d.repeat_index + 1) + "-rerun-" +
                         std::to_string(d.rerun),
-                    d.rerun});
+                    d.rerun, target_override_arguments(t->overrides)});
   }
   return jobs;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/target_overrides.hpp"
+
 namespace forkcheck::harness {
 
 struct SuiteOptions {
@@ -20,6 +22,7 @@ struct SuiteOptions {
   int jobs = 1;
   int rerun_failed = 0;                   // --rerun-failed K: rerun a failed or undecided seed up to K times
   bool quiet = false;
+  TargetOverrides overrides;              // --path ... --stop-signal: over every target's own, not the reference's
 };
 
 // The suite's exit status (0, 1, 2, 3 or 130).

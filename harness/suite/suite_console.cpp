@@ -85,7 +85,9 @@ std::string render_suite_text(const SuiteResult& r) {
   if (const std::string partial = partial_text(r); !partial.empty()) o << "PARTIAL: " << partial << "\n";
   for (const Cell& c : r.cells)
     if (!as_expected(c.status) || c.status == CellStatus::expected_failure || c.status == CellStatus::flaky_expected)
-      o << c.scenario << " × " << c.target << ": " << to_string(c.status) << ": " << c.note << "\n";
+      o << c.scenario << " × " << c.target << ": " << to_string(c.status)
+        << (c.failing_properties.empty() ? std::string() : " (failing " + joined(c.failing_properties) + ")") << ": "
+        << c.note << "\n";
   return o.str();
 }
 
@@ -117,6 +119,7 @@ void SuiteConsole::cell_finished(const Cell& cell, std::size_t done, std::size_t
   o << outcome;
   if (colour_) o << "\033[0m";
   o << " " << std::fixed << std::setprecision(1) << wall_s << " s";
+  if (const std::string requests = requests_failed_text(cell); !requests.empty()) o << " · " << requests;
   line(o.str());
 }
 
@@ -127,6 +130,8 @@ void SuiteConsole::rerun_finished(const Cell& cell, const CellRun& run) {
     << run_verdict(run);
   if (!run.failed.empty()) o << " " << joined(run.failed);
   o << " " << std::fixed << std::setprecision(1) << run.wall_s << " s";
+  if (const std::string requests = requests_failed_text(run.requests_failed, run.requests_excused); !requests.empty())
+    o << " · " << requests;
   line(o.str());
 }
 

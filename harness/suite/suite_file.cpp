@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 
 #include "harness/model/property.hpp"
+#include "harness/model/target_overrides.hpp"
 #include "harness/model/yaml_reader.hpp"
 
 namespace forkcheck::harness {
@@ -58,14 +60,39 @@ ExpectedOutcome read_expected(const YamlReader& r, const YAML::Node& n, const st
   return e;
 }
 
+// As a scenario's workers_match (scenarios/README.md): checked here so that a bad pattern stops the
+// suite at its line, not every cell's run.
+std::string read_workers_match(const YamlReader& r, const YAML::Node& n, const std::string& path) {
+  std::string pattern = r.text(n, path);
+  if (pattern.empty()) r.fail(n, path, "must not be empty (omit it to find workers by the listening socket)");
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    r.fail(n, path, std::string("not a regular expression: ") + e.what());
+  }
+  return pattern;
+}
+
+// A target's own view of what a good answer is (`load:` with path, headers, accepted_statuses,
+// expected_body) and of its stop signal: passed to each of its cells as `run` flags.
+void read_target_overrides(const YamlReader& r, const YAML::Node& n, const std::string& path, TargetOverrides& o) {
+  if (auto load = n["load"]) {
+    r.check_keys(load, path + ".load", {"path", "headers", "accepted_statuses", "expected_body"});
+    o = read_request_overrides(r, load, path + ".load");
+  }
+  if (auto v = n["stop_signal"]) o.stop_signal = read_stop_signal(r, v, path + ".stop_signal");
+}
+
 SuiteTarget read_target(const YamlReader& r, const YAML::Node& n, const std::string& path, const std::string& suite_dir) {
-  r.check_keys(n, path, {"name", "command", "requires", "reference", "expected"});
+  r.check_keys(n, path, {"name", "command", "requires", "reference", "workers_match", "expected", "load", "stop_signal"});
   SuiteTarget t;
   t.name = required_text(r, n, "name", path);
   if (auto c = n["command"]) t.command = c.IsNull() ? "" : replace_all(r.text(c, path + ".command"), "{suite_dir}", suite_dir);
   if (auto q = n["requires"]) t.requires_programs = string_list(r, q, path + ".requires");
   if (auto f = n["reference"]) t.reference = r.boolean(f, path + ".reference");
   if (!t.reference && t.command.empty()) r.fail(n, path + ".command", "required (only the reference may leave it out: refcluster)");
+  if (auto w = n["workers_match"]) t.workers_match = read_workers_match(r, w, path + ".workers_match");
+  read_target_overrides(r, n, path, t.overrides);
   if (auto x = n["expected"]) {
     if (!x.IsSequence()) r.fail(x, path + ".expected", "expected a list");
     for (std::size_t i = 0; i < x.size(); ++i) {

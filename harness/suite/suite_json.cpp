@@ -25,7 +25,7 @@ void from_json(const json& j, ExpectedOutcome& e) {
 
 void to_json(json& j, const SuiteTarget& t) {
   j = {{"name", t.name}, {"command", t.command}, {"requires", t.requires_programs}, {"reference", t.reference},
-       {"skipped_because", t.skipped_because}, {"expected", t.expected}};
+       {"workers_match", t.workers_match}, {"skipped_because", t.skipped_because}, {"expected", t.expected}};
 }
 
 void from_json(const json& j, SuiteTarget& t) {
@@ -33,6 +33,7 @@ void from_json(const json& j, SuiteTarget& t) {
   j.at("command").get_to(t.command);
   j.at("requires").get_to(t.requires_programs);
   j.at("reference").get_to(t.reference);
+  t.workers_match = j.value("workers_match", "");  // absent from suite.json written before the key
   j.at("skipped_because").get_to(t.skipped_because);
   j.at("expected").get_to(t.expected);
 }
@@ -52,7 +53,7 @@ void to_json(json& j, const CellRun& r) {
   j = {{"seed", r.seed},       {"exit_code", r.exit_code},   {"failed", r.failed}, {"unknown", r.unknown},
        {"error", r.error},     {"report_dir", r.report_dir}, {"wall_s", r.wall_s},
        {"recovery_median_ms", r.recovery_median_ms ? json(*r.recovery_median_ms) : json(nullptr)},
-       {"rerun", r.rerun}};
+       {"rerun", r.rerun}, {"requests_failed", r.requests_failed}, {"requests_excused", r.requests_excused}};
 }
 
 void from_json(const json& j, CellRun& r) {
@@ -66,6 +67,9 @@ void from_json(const json& j, CellRun& r) {
   const json& m = j.at("recovery_median_ms");
   r.recovery_median_ms = m.is_null() ? std::nullopt : std::optional<double>(m.get<double>());
   r.rerun = j.value("rerun", 0);  // absent before --rerun-failed
+  // Absent in a suite.json written before they were counted: none known.
+  r.requests_failed = j.value("requests_failed", std::uint64_t{0});
+  r.requests_excused = j.value("requests_excused", std::uint64_t{0});
 }
 
 void to_json(json& j, const Cell& c) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/model/target_overrides.hpp"
+
 namespace forkcheck::harness {
 
 // What a target is expected to do on a scenario, with the reason (Autobahn's per-agent exclusions,
@@ -33,6 +35,9 @@ struct SuiteTarget {
   bool reference = false;               // the oracle (exactly one per suite: refcluster)
   std::string skipped_because;          // non-empty: not run on this machine (e.g. "node not on PATH")
   std::vector<ExpectedOutcome> expected;
+  TargetOverrides overrides;            // its `load:` and `stop_signal:` keys (then the command line's), as run flags
+  // Last, so that positional initialisers written before it (the tests' sample suite) stay right.
+  std::string workers_match;            // non-empty: `run --workers-match` (workers told by command line)
 };
 
 struct SuiteScenario {
@@ -53,6 +58,8 @@ struct CellRun {
   double wall_s = 0;
   std::optional<double> recovery_median_ms; // SIGKILL → N ready again, when the run measured one
   int rerun = 0;                            // 0: one of the cell's --repeat runs; k: the k-th rerun of its seed (--rerun-failed)
+  std::uint64_t requests_failed = 0;        // failed load requests (report.json load.failed), excused ones included
+  std::uint64_t requests_excused = 0;       // of those, the ones a fault excused (load.excused)
 };
 
 enum class CellStatus {

@@ -16,7 +16,7 @@ table.matrix th.target{min-width:9em}table.matrix th.reference{border-top:3px so
 table.matrix td.cell{min-width:9em;max-width:22em}
 .status{display:inline-block;font-weight:bold;padding:0 6px;border-radius:3px;border:1px solid}
 .desc{font-weight:normal;font-size:.9em;color:#444;max-width:28em}
-.props,.repeats,.runs,.error,.time{font-size:.88em;margin-top:2px}.props code{background:none}.time{color:#444}
+.props,.repeats,.requests,.runs,.error,.time{font-size:.88em;margin-top:2px}.props code{background:none}.time{color:#444}
 li.partial{border:2px solid #b00020;padding:4px 8px;margin:4px 0;list-style:none;background:#fff3f3}
 .oracle{font-weight:normal;font-size:.85em;color:#333}
 ol.notes li:target{outline:3px solid #e69f00}a.note-ref{font-size:.8em;vertical-align:super}
@@ -112,6 +112,7 @@ void write_run_links(std::ostream& o, const Cell& c) {
     if (!run.error.empty()) tip += ": " + run.error;
     tip += ", " + format_one_decimal(run.wall_s) + " s";
     if (run.recovery_median_ms) tip += ", recovery median " + format_ms(*run.recovery_median_ms) + " ms";
+    if (run.requests_failed > 0) tip += ", " + requests_failed_text(run.requests_failed, run.requests_excused);
     const std::string path = run_report_path(run);
     const std::string text = run_link_text(c, i);
     o << (i ? " " : "");
@@ -135,6 +136,8 @@ void write_cell(std::ostream& o, const Cell& c, std::size_t note_number) {
     o << "</div>";
   }
   if (const std::string repeats = repeats_text(c); !repeats.empty()) o << "<div class=\"repeats\">" << repeats << "</div>";
+  if (const std::string requests = requests_failed_text(c); !requests.empty())
+    o << "<div class=\"requests\">" << requests << "</div>";
   if (!c.runs.empty()) o << "<div class=\"time\">" << format_one_decimal(cell_wall_s(c)) << " s</div>";
   write_run_links(o, c);
   o << "</td>";

@@ -18,6 +18,7 @@ std::string cell_text(const Cell* c) {
   std::string out = std::string(t.symbol) + " " + (t.unexpected ? "**" + std::string(t.label) + "**" : std::string(t.label));
   if (!c->failing_properties.empty()) out += ": " + comma_joined(c->failing_properties);
   if (const std::string repeats = repeats_text(*c); !repeats.empty()) out += "; " + repeats;
+  if (const std::string requests = requests_failed_text(*c); !requests.empty()) out += "; " + requests;
   if (!c->runs.empty()) out += "; " + format_one_decimal(cell_wall_s(*c)) + " s";
   return markdown_cell(out);
 }
@@ -104,6 +105,7 @@ void write_cell_line(std::ostream& o, const Cell& c) {
   if (!c.failing_properties.empty()) o << " — failing " << comma_joined(c.failing_properties);
   if (const std::string repeats = repeats_text(c); !repeats.empty()) o << "; " << repeats;
   if (const std::string recovery = recovery_figures(c); !recovery.empty()) o << "; " << recovery;
+  if (const std::string requests = requests_failed_text(c); !requests.empty()) o << "; " << requests;
   if (!c.note.empty()) o << ". " << c.note;
   if (!c.runs.empty()) {
     const std::string path = run_report_path(c.runs.front());

@@ -117,6 +117,18 @@ std::string run_link_text(const Cell& cell, std::size_t i) {
   return "run " + std::to_string(k) + (run.rerun ? " rerun " + std::to_string(run.rerun) : "");
 }
 
+std::string requests_failed_text(const Cell& cell) {
+  std::uint64_t failed = 0, excused = 0;
+  for (const CellRun& r : cell.runs) failed += r.requests_failed, excused += r.requests_excused;
+  return requests_failed_text(failed, excused);
+}
+
+std::string requests_failed_text(std::uint64_t failed, std::uint64_t excused) {
+  if (failed == 0) return "";
+  return std::to_string(failed) + " failed request" + (failed == 1 ? "" : "s") + " (" + std::to_string(excused) +
+         " excused)";
+}
+
 std::string run_report_path(const CellRun& run) {
   if (run.report_dir.empty()) return "";
   return run.report_dir + (run.exit_code == to_int(ExitCode::cannot_run) ? "/report.md" : "/report.html");

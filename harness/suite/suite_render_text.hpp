@@ -53,6 +53,12 @@ std::string repeats_text(const Cell& cell);
 // rerun "run 2 rerun 1" (k: the --repeat run of the same seed).
 std::string run_link_text(const Cell& cell, std::size_t i);
 
+// The cell's failed load requests over its runs, the excused ones beside them: "10 failed requests
+// (8 excused)"; empty when no run failed a request. A pass with excused failures shows them too.
+std::string requests_failed_text(const Cell& cell);
+// The same for one run's (or any) counts.
+std::string requests_failed_text(std::uint64_t failed, std::uint64_t excused);
+
 // The file a run's link opens, relative to the suite's report directory: its report.html, or the
 // report.md a run that could not be made leaves instead. Empty when the run has no report directory.
 std::string run_report_path(const CellRun& run);

@@ -61,15 +61,6 @@ struct Running {
   mono_ns started_ns = 0;
 };
 
-std::vector<std::string> run_arguments(const CellJob& job, const RunnerOptions& o) {
-  std::vector<std::string> args = {o.forkcheck_exe, "run", job.scenario_path, "--port", "0",
-                                   "--seed", std::to_string(job.seed),
-                                   "--report", (fs::path(o.report_root) / job.report_dir).string(), "--quiet"};
-  if (o.workers) args.insert(args.end(), {"--workers", std::to_string(*o.workers)});
-  if (!job.target_command.empty()) args.insert(args.begin() + 3, {"--target", job.target_command});
-  return args;
-}
-
 // Starts `forkcheck run` for the job, its output in <report_dir>.log, in a process group of its own
 // (a Ctrl-C on the terminal reaches the suite alone, which passes it on). -1 with *error on failure.
 pid_t spawn_run(const CellJob& job, const RunnerOptions& o, std::string* error) {
@@ -161,6 +152,17 @@ std::optional<double> median_recovery_ms(const nlohmann::json& report) {
 
 }  // namespace
 
+std::vector<std::string> run_arguments(const CellJob& job, const RunnerOptions& o) {
+  std::vector<std::string> args = {o.forkcheck_exe, "run", job.scenario_path, "--port", "0",
+                                   "--seed", std::to_string(job.seed),
+                                   "--report", (fs::path(o.report_root) / job.report_dir).string(), "--quiet"};
+  if (o.workers) args.insert(args.end(), {"--workers", std::to_string(*o.workers)});
+  if (!job.workers_match.empty()) args.insert(args.end(), {"--workers-match", job.workers_match});
+  args.insert(args.end(), job.run_flags.begin(), job.run_flags.end());
+  if (!job.target_command.empty()) args.insert(args.begin() + 3, {"--target", job.target_command});
+  return args;
+}
+
 CellRun read_cell_run(const std::string& report_root, const CellJob& job, int exit_code, double wall_s) {
   CellRun run;
   run.seed = job.seed;
@@ -188,6 +190,10 @@ CellRun read_cell_run(const std::string& report_root, const CellJob& job, int ex
     if (verdict == "unknown") run.unknown.push_back(p.value("name", ""));
   }
   run.recovery_median_ms = median_recovery_ms(report);
+  if (const auto load = report.find("load"); load != report.end() && load->is_object()) {
+    run.requests_failed = load->value("failed", std::uint64_t{0});
+    run.requests_excused = load->value("excused", std::uint64_t{0});
+  }
   return run;
 }
 

@@ -18,8 +18,10 @@ struct CellJob {
   std::uint64_t seed = 0;
   std::string scenario_path;
   std::string target_command;    // empty: the scenario's own target, else refcluster
+  std::string workers_match;     // the target's; non-empty: passed as --workers-match
   std::string report_dir;        // relative to the suite's report directory: cells/<scenario>/<target>/run-<k>[-rerun-<r>]
   int rerun = 0;                 // 0: a --repeat run; r: the r-th rerun of its seed (--rerun-failed)
+  std::vector<std::string> run_flags;  // the target's overrides as `run` flags (--path, --expect-body, ...)
 };
 
 struct RunnerOptions {
@@ -28,6 +30,9 @@ struct RunnerOptions {
   int jobs = 1;
   std::optional<int> workers;    // absent: each scenario's own N
 };
+
+// The command line of the job's `forkcheck run` (argv, the program first).
+std::vector<std::string> run_arguments(const CellJob& job, const RunnerOptions& o);
 
 using RunFinished = std::function<void(const CellJob&, const CellRun&)>;
 using RunningChanged = std::function<void(const std::vector<const CellJob*>&)>;

@@ -13,6 +13,7 @@
 
 #include "common/pidfd.hpp"
 #include "harness/target/launcher_tree.hpp"
+#include "harness/model/scenario.hpp"
 #include "harness/proc/proc_scan.hpp"
 
 namespace bp = boost::process;
@@ -66,9 +67,6 @@ std::optional<ExitInfo> peek_exit(pid_t pid) {
   return info;
 }
 
-std::string describe(const ExitInfo& e) {
-  return e.signal ? "killed by signal " + std::to_string(e.signal) : "exited with status " + std::to_string(e.status);
-}
 
 // SIGKILL everything of the target and reap it (bounded). Called with state.mutex held.
 void kill_tree_locked(Target::State& state) {
@@ -136,7 +134,7 @@ std::optional<ExitInfo> Target::wait_exit_until(mono_ns deadline) {
 }
 
 StopRecord Target::stop_and_check_orphans(const std::vector<pid_t>& known_worker_pids, int grace_ms,
-                                          int orphan_grace_ms) {
+                                          int orphan_grace_ms, int stop_signal) {
   StopRecord rec;
   {
     std::lock_guard lock(state_->mutex);
@@ -146,7 +144,8 @@ StopRecord Target::stop_and_check_orphans(const std::vector<pid_t>& known_worker
   rec.primary_exited_during_run = exit.has_value();
   if (!exit) {
     rec.stop_sent_ns = monotonic_ns();
-    if (state_->pidfd) state_->pidfd->send_signal(SIGTERM);  // the primary alone: see the header
+    rec.stop_signal = stop_signal;
+    if (state_->pidfd) state_->pidfd->send_signal(stop_signal);  // the primary alone: see the header
     exit = wait_exit_until(rec.stop_sent_ns + ms_to_ns(grace_ms));
   }
   if (exit) {
@@ -161,7 +160,7 @@ StopRecord Target::stop_and_check_orphans(const std::vector<pid_t>& known_worker
     rec.orphan_check_done = true;
   } else {
     rec.survivors = tree_members(state_->tree());
-    rec.note = "the primary did not exit within " + std::to_string(grace_ms) + " ms of SIGTERM";
+    rec.note = "the primary did not exit within " + std::to_string(grace_ms) + " ms of " + signal_name(stop_signal);
   }
   for (pid_t p : rec.survivors) rec.survivor_commands.push_back(read_command_line(p));
   kill_tree();
@@ -201,11 +200,15 @@ std::variant<Target, LaunchError> launch(const std::string& command_line, const 
   if (on_spawned) on_spawned(target.primary_pid());
   if (auto exit = target.wait_exit_until(monotonic_ns() + ms_to_ns(settle_ms))) {
     target.kill_tree();
-    return LaunchError{"`" + command_line + "` " + describe(*exit) + " within " + std::to_string(settle_ms) +
+    return LaunchError{"`" + command_line + "` " + describe_exit(*exit) + " within " + std::to_string(settle_ms) +
                            " ms of its start",
                        read_tail(log_path)};
   }
   return target;
+}
+
+std::string describe_exit(const ExitInfo& e) {
+  return e.signal ? "was killed by " + signal_name(e.signal) : "exited with status " + std::to_string(e.status);
 }
 
 bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }

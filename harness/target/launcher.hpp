@@ -10,6 +10,8 @@
 // signalling the group can never hit a recycled group. Its exit is read with waitid(WNOWAIT).
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,12 +55,13 @@ class Target {
   std::optional<ExitInfo> wait_exit_until(mono_ns deadline);
 
   // The operator's stop and the no_orphans check, in that order:
-  // SIGTERM to the PRIMARY ALONE (signalling the group would kill orphan-prone workers ourselves and
-  // hide exactly the bug no_orphans exists for), wait up to grace_ms for it to exit, then
-  // orphan_grace_ms for its tree to follow; whatever of its tree is still alive then is a survivor.
-  // Only after recording that: SIGKILL the whole group and every survivor, and reap (bounded).
+  // stop_signal (the scenario's: SIGTERM for most servers) to the PRIMARY ALONE (signalling the group
+  // would kill orphan-prone workers ourselves and hide exactly the bug no_orphans exists for), wait
+  // up to grace_ms for it to exit, then orphan_grace_ms for its tree to follow; whatever of its tree
+  // is still alive then is a survivor. Only after recording that: SIGKILL the whole group and every
+  // survivor, and reap (bounded).
   StopRecord stop_and_check_orphans(const std::vector<pid_t>& known_worker_pids, int grace_ms,
-                                    int orphan_grace_ms);
+                                    int orphan_grace_ms, int stop_signal = SIGTERM);
 
   // SIGKILL the group, every known worker and every tree process reparented to us; reap. Idempotent.
   void kill_tree();
@@ -79,6 +82,9 @@ class Target {
 // The command must be one simple command (`exec` applies to the first one only).
 std::variant<Target, LaunchError> launch(const std::string& command_line, const std::string& log_path,
                                          int settle_ms = 50, const std::function<void(pid_t)>& on_spawned = {});
+
+// "exited with status 3", "was killed by SIGSEGV": for messages about a target that ended.
+std::string describe_exit(const ExitInfo& e);
 
 // PR_SET_CHILD_SUBREAPER for forkcheck itself. False (with errno) if the kernel refused.
 bool become_subreaper();

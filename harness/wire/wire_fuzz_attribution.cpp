@@ -19,12 +19,6 @@ constexpr NameTable<WireOutcome, 6> kOutcomeNames{{
     {WireOutcome::error, "error"},
 }};
 
-bool fault_victim(const History& h, pid_t pid) {
-  return std::any_of(h.faults.begin(), h.faults.end(), [pid](const FaultRecord& f) {
-    return std::find(f.victims.begin(), f.victims.end(), pid) != f.victims.end();
-  });
-}
-
 // From this instant on, workers die because the run is ending or the primary is gone: the stop,
 // the primary's own exit, or a fault aimed at the primary.
 mono_ns end_of_judged_lives(const History& h) {
@@ -32,7 +26,7 @@ mono_ns end_of_judged_lives(const History& h) {
   if (h.stop.stop_sent_ns > 0) end = h.stop.stop_sent_ns;
   if (h.stop.primary_exited_during_run && h.stop.primary_exit_ns) end = std::min(end, *h.stop.primary_exit_ns);
   for (const FaultRecord& f : h.faults)
-    if (targets_primary(f.kind)) end = std::min(end, f.sent_ns ? f.sent_ns : f.scheduled_ns);
+    if (targets_primary(f.kind)) end = std::min(end, fault_instant(f));
   return end;
 }
 
@@ -76,7 +70,7 @@ std::vector<UnexplainedDeath> unexplained_deaths(const History& h) {
   const mono_ns end = end_of_judged_lives(h);
   std::vector<UnexplainedDeath> out;
   for (const WorkerLifetime& w : h.workers) {
-    if (!w.exit_ns || *w.exit_ns >= end || fault_victim(h, w.pid)) continue;
+    if (!w.exit_ns || *w.exit_ns >= end || fault_behind_death(h, w)) continue;
     if (w.exit_signal == 0 && w.exit_status == 0) continue;
     UnexplainedDeath d{w.pid, *w.exit_ns, w.exit_signal, w.exit_signal ? -1 : w.exit_status, {}, 0};
     d.suspects = inputs_in_flight(h, w.pid, d.exit_ns);

@@ -38,7 +38,7 @@ struct UnexplainedDeath {
   std::size_t in_flight = 0;         // suspects before the cap
 };
 
-// Worker deaths that are not a harness fault's doing: the worker was no fault's victim, died before
+// Worker deaths that are not a harness fault's doing (no fault_behind_death), died before
 // the stop and before the primary's end (and before any fault aimed at the primary), and did not exit
 // with status 0. Deaths whose status is unknown are included (known() false). By exit time.
 std::vector<UnexplainedDeath> unexplained_deaths(const History& h);

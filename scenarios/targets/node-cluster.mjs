@@ -21,6 +21,10 @@ if (cluster.isPrimary) {
     cluster.fork();
   });
 } else {
+  // Node's round-robin workers never hold the listening socket (the primary accepts and hands each
+  // connection on), so the kernel shows no worker until a connection reaches it: the title names
+  // them, for forkcheck's --workers-match '^node-cluster worker' (as uWSGI's --auto-procname).
+  process.title = 'node-cluster worker';
   const server = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Worker-Pid': String(process.pid) });
     res.end('Hello from worker');

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one forkcheck scenario against a target and checks the verdict it reaches.
 #
-#   expect_verdict.sh [--require PROGRAM]... [--expect-saved GLOB TEXT]... FORKCHECK SCENARIO TARGET_CMD EXPECTED [PROPERTY...]
+#   expect_verdict.sh [--require PROGRAM]... [--expect-saved GLOB TEXT]... [--workers-match RE] [--arg ARG]... FORKCHECK SCENARIO TARGET_CMD EXPECTED [PROPERTY...]
 #
 # EXPECTED is
 #   0        forkcheck exits 0 and every testcase of junit.xml passed;
@@ -11,6 +11,8 @@
 # --require PROGRAM: exit 77 (ctest SKIP_RETURN_CODE) when PROGRAM is not on PATH.
 # --expect-saved GLOB TEXT: some file of the report directory matching GLOB contains TEXT (e.g. a
 #   wire-fuzz crash input, crash-input-*.bin, holding the request that killed a worker).
+# --workers-match RE: passed to forkcheck run (workers told by command line, e.g. behind a router).
+# --arg ARG: one more argument for `forkcheck run` (e.g. --arg --path --arg /healthz).
 # TARGET_CMD '-': no --target, the scenario's own target (or refcluster) is run.
 # The run uses --port 0 and a temporary report directory, removed afterwards (kept when
 # FORKCHECK_KEEP_REPORTS=1). Time-bounded (FORKCHECK_CONFORMANCE_TIMEOUT_S, default 60 s); whatever
@@ -19,12 +21,24 @@ set -euo pipefail
 
 readonly SKIP=77
 usage() {
-  echo "usage: $0 [--require PROGRAM]... [--expect-saved GLOB TEXT]... FORKCHECK SCENARIO TARGET_CMD 0|1|decided [PROPERTY...]" >&2
+  echo "usage: $0 [--require PROGRAM]... [--expect-saved GLOB TEXT]... [--workers-match RE] [--arg ARG]... FORKCHECK SCENARIO TARGET_CMD 0|1|decided [PROPERTY...]" >&2
   exit 2
 }
 
-saved_globs=() saved_texts=()
-while [[ $# -gt 0 && ( $1 == --require || $1 == --expect-saved ) ]]; do
+saved_globs=() saved_texts=() extra_args=()
+while [[ $# -gt 0 && ( $1 == --require || $1 == --expect-saved || $1 == --workers-match || $1 == --arg ) ]]; do
+  if [[ $1 == --workers-match ]]; then
+    [[ $# -ge 2 ]] || usage
+    extra_args+=(--workers-match "$2")
+    shift 2
+    continue
+  fi
+  if [[ $1 == --arg ]]; then
+    [[ $# -ge 2 ]] || usage
+    extra_args+=("$2")
+    shift 2
+    continue
+  fi
   if [[ $1 == --expect-saved ]]; then
     [[ $# -ge 3 ]] || usage
     saved_globs+=("$2") saved_texts+=("$3")
@@ -83,6 +97,7 @@ trap cleanup EXIT
 report=$work/report
 cmd=("$forkcheck" run "$scenario" --port 0 --report "$report")
 [[ $target == - ]] || cmd+=(--target "$target")
+cmd+=("${extra_args[@]}")
 echo "running: ${cmd[*]}"
 status=0
 timeout -k 5 "${FORKCHECK_CONFORMANCE_TIMEOUT_S:-60}" "${cmd[@]}" >"$work/stdout" 2>"$work/stderr" </dev/null ||

@@ -14,9 +14,21 @@ prefix=$work/prefix
 
 timeout 120 "$cmake" --install "$build" --prefix "$prefix" >"$work/out" 2>"$work/err" || fail "cmake --install failed"
 for f in bin/forkcheck bin/refcluster share/forkcheck/scenarios/walkthrough.yaml share/forkcheck/scenarios/README.md \
-         share/forkcheck/scenarios/targets/node-cluster.mjs share/doc/forkcheck/README.md share/doc/forkcheck/design.md; do
+         share/forkcheck/scenarios/targets/node-cluster.mjs share/doc/forkcheck/README.md share/doc/forkcheck/docs/design.md; do
   [[ -f $prefix/$f ]] || fail "not installed: $f"
 done
+# The installed README is the project's (docs/README.md must not replace it).
+cmp -s "$prefix/share/doc/forkcheck/README.md" "$(dirname "$0")/../../README.md" || fail "share/doc/forkcheck/README.md is not README.md"
+# Every relative link of the installed Markdown (docs and library) finds an installed file.
+broken=""
+while IFS= read -r md; do
+  while IFS= read -r link; do
+    target=${link%%#*}
+    [[ -z $target || $target == *://* || $target == mailto:* ]] && continue
+    [[ -e $(dirname "$md")/$target ]] || broken+="  ${md#"$prefix"/} -> $link"$'\n'
+  done < <(grep -oE '\]\([^) ]+\)' "$md" | sed 's/^](//; s/)$//')
+done < <(find "$prefix/share" -name '*.md')
+[[ -z $broken ]] || fail "installed Markdown links to files that are not installed:"$'\n'"$broken"
 for f in bin/forkcheck bin/refcluster share/forkcheck/scenarios/targets/gunicorn-target.sh \
          share/forkcheck/scenarios/targets/nginx-target.sh; do
   [[ -x $prefix/$f ]] || fail "not executable once installed: $f"
@@ -29,7 +41,7 @@ run() { status=0; env -u FORKCHECK_SCENARIOS PATH=/usr/bin:/bin timeout -k 5 60 
 run list
 ((status == 0)) || fail "forkcheck list exited $status"
 grep -qF "library $prefix/share/forkcheck/scenarios)" "$work/out" || fail "list does not use the installed library"
-grep -qE '^  walkthrough +The' "$work/out" || fail "list shows no walkthrough"
+grep -qE '^  walkthrough +N=auto +The' "$work/out" || fail "list shows no walkthrough"
 grep -qE '^  gunicorn-target.sh +gunicorn as a forkcheck target' "$work/out" || fail "list shows no installed peer target"
 
 run run walkthrough --port 0 --workers 2 --report "$work/r"

@@ -42,7 +42,7 @@ void write_header(std::ostream& o, const History& h, const Scenario& s, const Re
     << "</code></li></ul>\n";
 }
 
-void write_timeline(std::ostream& o, const History& h, const ReportModel& m) {
+void write_timeline(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   std::vector<TimelineAnchor> anchors;
   for (std::size_t i = 0; i < m.table.rows.size(); ++i) {
     const TableRow& r = m.table.rows[i];
@@ -51,7 +51,7 @@ void write_timeline(std::ostream& o, const History& h, const ReportModel& m) {
                          "Step " + std::to_string(r.step) + ": " + r.action + " at " + rel_ms(h, r.t_ns) + " ms",
                          "#row-" + std::to_string(i + 1), *r.t_ns});
   }
-  const TimelineModel t = build_timeline(h);
+  const TimelineModel t = build_timeline(h, s);
   o << "<h2 id=\"timeline\">Timeline</h2>\n<figure>\n" << render_timeline_svg(h, t, m.recoveries, anchors)
     << "<figcaption>" << h.workers.size() << " worker lanes below the primary's, " << h.faults.size()
     << " fault markers (F1, F2, …), " << t.seen[0] + t.seen[1] + t.seen[2] << " load requests ("
@@ -106,14 +106,10 @@ void write_properties(std::ostream& o, const std::vector<PropertyResult>& result
   }
 }
 
-void write_load(std::ostream& o, const History& h, const ReportModel& m) {
+void write_load(std::ostream& o, const History& h, const Scenario& s, const ReportModel& m) {
   const auto& l = m.load;
-  std::string kinds;
-  for (RequestError e : all_request_errors())
-    if (e != RequestError::ok && l.count(e) > 0)
-      kinds += (kinds.empty() ? "" : ", ") + std::string(to_string(e)) + " " + std::to_string(l.count(e));
-  o << "<h2>Load</h2>\n<table><tr><td>requests</td><td>" << l.requests << " (" << l.ok << " ok, " << l.failed()
-    << " failed)</td></tr><tr><td>failures by kind</td><td>" << (kinds.empty() ? "none" : kinds) << "</td></tr>"
+  o << "<h2>Load</h2>\n<table><tr><td>requests</td><td>" << escape_html(load_requests_text(l, m.excused))
+    << "</td></tr><tr><td>failures by kind</td><td>" << failures_by_kind_text(l) << "</td></tr>"
     << "<tr><td>latency p50 / p90 / p99 / max (ms, from the intended send time)</td><td>" << format_ms(l.latency.p50_us / 1e3)
     << " / " << format_ms(l.latency.p90_us / 1e3) << " / " << format_ms(l.latency.p99_us / 1e3) << " / "
     << format_ms(l.latency.max_us / 1e3) << "</td></tr>";
@@ -122,6 +118,26 @@ void write_load(std::ostream& o, const History& h, const ReportModel& m) {
     o << "<tr><td>achieved rate</td><td>" << format_ms(static_cast<double>(l.requests) / (static_cast<double>(span) / 1e9))
       << " requests/s</td></tr>";
   o << "<tr><td>readiness probes</td><td>" << m.probes.requests << " (" << m.probes.failed() << " failed)</td></tr></table>\n";
+  if (h.bad_bodies.empty()) return;
+  o << "<p>" << escape_html(bad_body_heading(s.load)) << "</p>\n<ul class=\"bad-bodies\">";
+  for (const std::string& line : bad_body_lines(h)) o << "<li><code>" << escape_html(line) << "</code></li>";
+  o << "</ul>\n";
+}
+
+void write_excused(std::ostream& o, const History& h, const ReportModel& m) {
+  if (m.excused.excused == 0) return;
+  o << "<h2>Excused failures</h2>\n<p>" << m.excused.excused << " of the " << m.excused.failed
+    << " failed load requests were on a connection a fault's victim held when it was signalled (the excuse "
+       "<code>no_dropped_requests</code> applies).</p>\n<table><tr><th>Fault</th><th>Kind</th><th>Excused</th>"
+       "<th>First requests</th></tr>\n";
+  for (const ExcusedByFault& f : m.excused.by_fault) {
+    std::string first;
+    for (const RequestRecord& r : f.first) first += (first.empty() ? "" : " · ") + excused_request_text(h, r);
+    o << "<tr><td><a href=\"#fault-" << f.fault_index + 1 << "\">F" << f.fault_index + 1 << "</a></td><td>"
+      << to_string(h.faults[f.fault_index].kind) << "</td><td>" << f.count << "</td><td>" << escape_html(first)
+      << (f.count > f.first.size() ? " · …" : "") << "</td></tr>\n";
+  }
+  o << "</table>\n";
 }
 
 void write_recoveries(std::ostream& o, const History& h, const ReportModel& m) {
@@ -159,11 +175,12 @@ std::string render_html_report(const History& h, const Scenario& s, const std::v
   std::ostringstream o;
   o << html_page_start("forkcheck: " + s.name + " — " + std::string(to_string(m.overall)), kPageStyle);
   write_header(o, h, s, m);
-  write_timeline(o, h, m);
+  write_timeline(o, h, s, m);
   write_table(o, h, m);
   write_tracker(o, m);
   write_properties(o, results);
-  write_load(o, h, m);
+  write_load(o, h, s, m);
+  write_excused(o, h, m);
   write_recoveries(o, h, m);
   write_wire_fuzz(o, h, s);
   if (const std::string health = harness_health_line(h, s); !health.empty())

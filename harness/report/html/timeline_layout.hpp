@@ -53,6 +53,43 @@ struct Layout {
 
 inline std::string num(double v) { return svg_number(v); }
 
+// Text labels along one band (the faults' names, the recoveries' figures): close markers' labels must
+// neither overlap nor run past the picture's right edge, where SVG clips them ("F1 not restored"
+// showing as "F1 not"). Widths are estimated from the character count, generously.
+inline double label_width(std::size_t chars, double px_per_char = 6.5) { return static_cast<double>(chars) * px_per_char + 4; }
+
+struct LabelSpan {
+  double x = 0;      // where the label would start: just right of its marker
+  double width = 0;  // label_width() of its text
+};
+struct PlacedLabel {
+  double x = 0;         // the start of the text (text-anchor start)
+  std::size_t row = 0;  // 0 .. rows-1, top first
+};
+
+// Each label keeps its x unless it would cross right_edge (then it ends there), and goes into the
+// first row where it does not overlap a label placed before it, in the order of x; when every row is
+// taken, into the row whose last label ends first. Pure.
+inline std::vector<PlacedLabel> place_labels(const std::vector<LabelSpan>& labels, std::size_t rows, double right_edge) {
+  std::vector<std::size_t> order(labels.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return labels[a].x < labels[b].x; });
+  std::vector<double> row_end(std::max<std::size_t>(1, rows), -1e9);
+  std::vector<PlacedLabel> placed(labels.size());
+  for (std::size_t i : order) {
+    const double x = std::max(0.0, std::min(labels[i].x, right_edge - labels[i].width));
+    std::size_t row = static_cast<std::size_t>(std::min_element(row_end.begin(), row_end.end()) - row_end.begin());
+    for (std::size_t r = 0; r < row_end.size(); ++r)
+      if (row_end[r] + 3 <= x) {
+        row = r;
+        break;
+      }
+    row_end[row] = x + labels[i].width;
+    placed[i] = PlacedLabel{x, row};
+  }
+  return placed;
+}
+
 // The counts and latency panels, the axis and the legend (timeline_panels.cpp).
 void write_counts_panel(std::ostream& o, const Layout& l, const TimelineModel& m);
 void write_latency_panel(std::ostream& o, const Layout& l, const TimelineModel& m);

@@ -42,9 +42,9 @@ std::vector<CountStep> count_steps(const History& h) {
   return steps;
 }
 
-PointOutcome outcome_of(const History& h, const RequestRecord& r) {
+PointOutcome outcome_of(const History& h, const Scenario& s, const RequestRecord& r) {
   if (r.error == RequestError::ok) return PointOutcome::ok;
-  return excusing_fault(h, r) ? PointOutcome::excused : PointOutcome::failed;
+  return excusing_fault(h, s, r) ? PointOutcome::excused : PointOutcome::failed;
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ std::string_view to_string(PointOutcome o) {
   return name_in(kNames, o).value_or("?");
 }
 
-TimelineModel build_timeline(const History& h, TimelineLimits limits) {
+TimelineModel build_timeline(const History& h, const Scenario& s, TimelineLimits limits) {
   TimelineModel m;
   m.n = h.target.workers;
   m.end_ms = std::max(1.0, ns_to_ms(last_instant(h) - h.target.launch_ns));
@@ -64,9 +64,9 @@ TimelineModel build_timeline(const History& h, TimelineLimits limits) {
   // Per column, the fastest and the slowest success: the envelope of the latency, in fixed memory.
   std::vector<std::optional<RequestPoint>> fastest(columns), slowest(columns);
   for (const auto& r : h.requests) {
-    if (r.probe) continue;
+    if (r.probe || cut_by_harness(r)) continue;  // the harness's own interrupt cut it: not the target's
     const RequestPoint p{ns_to_ms(r.intended_ns - h.target.launch_ns), ns_to_ms(r.end_ns - r.intended_ns),
-                         outcome_of(h, r), r.id, r.error};
+                         outcome_of(h, s, r), r.id, r.error};
     const auto o = static_cast<std::size_t>(p.outcome);
     ++m.seen[o];
     if (p.outcome != PointOutcome::ok) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/model/history.hpp"
+#include "harness/model/scenario.hpp"
 
 namespace forkcheck::harness {
 
@@ -46,6 +47,6 @@ struct TimelineLimits {
   std::size_t max_failures = 2000;  // failed and excused requests: the first ones, in recorded order
 };
 
-TimelineModel build_timeline(const History& h, TimelineLimits limits = {});
+TimelineModel build_timeline(const History& h, const Scenario& s, TimelineLimits limits = {});
 
 }  // namespace forkcheck::harness

@@ -145,7 +145,7 @@ void write_time_axis(std::ostream& o, const Layout& l) {
 
 void write_legend(std::ostream& o, const Layout& l, const TimelineModel& m) {
   const double y = l.legend_top() + 14;
-  const char* words[] = {"ok", "excused (on a killed worker's own connection)", "failed"};
+  const char* words[] = {"ok", "excused (on a killed or stopped worker's own connection)", "failed"};
   const char* how[] = {"drawn: the fastest and the slowest per pixel column", "drawn", "drawn"};
   o << "<g class=\"legend\">";
   for (std::size_t i = 0; i < kPointOutcomes; ++i) {

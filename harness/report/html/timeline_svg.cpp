@@ -115,11 +115,21 @@ void write_worker_lane(std::ostream& o, const Layout& l, const WorkerLifetime& w
   o << "</g>\n";
 }
 
+bool fault_happened(const FaultRecord& f) { return f.death_seen_ns || f.confirmed_ns || !expects_death(f); }
+
+std::string fault_marker_text(std::size_t i, const FaultRecord& f) {
+  return fault_label(i) + " " + std::string(to_string(f.kind)) + (fault_happened(f) ? "" : " (did not happen)");
+}
+
 void write_fault_markers(std::ostream& o, const Layout& l, const History& h) {
+  std::vector<LabelSpan> spans;
+  for (std::size_t i = 0; i < h.faults.size(); ++i)
+    spans.push_back({l.x(h.faults[i].sent_ns) + 3, label_width(fault_marker_text(i, h.faults[i]).size(), 7.0)});
+  const std::vector<PlacedLabel> labels = place_labels(spans, 2, kWidth - 2);
   for (std::size_t i = 0; i < h.faults.size(); ++i) {
     const FaultRecord& f = h.faults[i];
     const double x = l.x(f.sent_ns);
-    const bool happened = f.death_seen_ns || f.confirmed_ns || !expects_death(f);
+    const bool happened = fault_happened(f);
     const std::string victims = pid_list(f.victims);
     o << "<g class=\"fault-marker\" id=\"fault-" << i + 1 << "\" data-kind=\"" << to_string(f.kind) << "\"><title>fault "
       << i + 1 << ": " << to_string(f.kind);
@@ -128,10 +138,11 @@ void write_fault_markers(std::ostream& o, const Layout& l, const History& h) {
     if (!victims.empty()) o << ", victims " << victims;
     if (!happened) o << ", did not happen: " << escape_html(f.note);
     o << "</title>";
-    o << "<line class=\"fault-line\" x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(i % 2 ? 18 : 4)
+    const std::size_t row = labels[i].row;
+    o << "<line class=\"fault-line\" x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(row ? 18 : 4)
       << "\" y2=\"" << num(l.latency_bottom()) << "\"/>";
-    o << "<text x=\"" << num(x + 3) << "\" y=\"" << num(i % 2 ? 28 : 13) << "\">F" << i + 1 << " "
-      << to_string(f.kind) << (happened ? "" : " (did not happen)") << "</text></g>\n";
+    o << "<text x=\"" << num(labels[i].x) << "\" y=\"" << num(row ? 28 : 13) << "\">" << escape_html(fault_marker_text(i, f))
+      << "</text></g>\n";
   }
 }
 
@@ -152,17 +163,34 @@ void write_anchors(std::ostream& o, const Layout& l, const std::vector<TimelineA
   }
 }
 
+// The recovery bands, each labelled right of its end ("F2 recovery 3.1 ms", "F1 not restored"); the
+// labels of close faults take rows of their own instead of covering each other.
 void write_recoveries(std::ostream& o, const Layout& l, const std::vector<FaultRecovery>& recoveries) {
+  constexpr std::size_t kRows = 4;
+  struct Band {
+    const FaultRecovery* r;
+    double x, w;
+    std::string text;
+  };
+  std::vector<Band> bands;
+  std::vector<LabelSpan> spans;
   for (const auto& r : recoveries) {
     if (!r.death_ns) continue;
     const mono_ns end = r.restored_ns.value_or(l.launch_ns + static_cast<mono_ns>(l.end_ms * 1e6));
     const double x = l.x(*r.death_ns), w = std::max(3.0, l.x(end) - x);
-    const std::string text = r.recovery_ns() ? "recovery " + format_ns_as_ms(*r.recovery_ns()) + " ms" : "not restored";
-    o << "<g class=\"recovery\" id=\"recovery-" << r.fault_index + 1 << "\"><title>F" << r.fault_index + 1 << ": " << text
-      << "</title><rect class=\"recovery\" x=\"" << num(x) << "\" y=\"" << num(l.counts_top()) << "\" width=\"" << num(w)
-      << "\" height=\"" << num(l.latency_bottom() - l.counts_top()) << "\"/><text class=\"small\" x=\"" << num(x + w + 3)
-      << "\" y=\"" << num(l.counts_top() + 10 + 11.0 * static_cast<double>(r.fault_index % 2)) << "\">F"
-      << r.fault_index + 1 << " " << text << "</text></g>\n";
+    std::string text = fault_label(r.fault_index) + " ";
+    text += r.recovery_ns() ? "recovery " + format_ns_as_ms(*r.recovery_ns()) + " ms" : "not restored";
+    spans.push_back({x + w + 3, label_width(text.size(), 6.0)});
+    bands.push_back({&r, x, w, std::move(text)});
+  }
+  const std::vector<PlacedLabel> labels = place_labels(spans, kRows, kWidth - 2);
+  for (std::size_t i = 0; i < bands.size(); ++i) {
+    const Band& b = bands[i];
+    o << "<g class=\"recovery\" id=\"recovery-" << b.r->fault_index + 1 << "\"><title>" << escape_html(b.text)
+      << "</title><rect class=\"recovery\" x=\"" << num(b.x) << "\" y=\"" << num(l.counts_top()) << "\" width=\""
+      << num(b.w) << "\" height=\"" << num(l.latency_bottom() - l.counts_top()) << "\"/><text class=\"small\" x=\""
+      << num(labels[i].x) << "\" y=\"" << num(l.counts_top() + 10 + 11.0 * static_cast<double>(labels[i].row)) << "\">"
+      << escape_html(b.text) << "</text></g>\n";
   }
 }
 

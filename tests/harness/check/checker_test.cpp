@@ -210,7 +210,7 @@ TEST(NoDropped, FailureOnTheVictimsOwnConnectionIsExcused) {
   const auto& cut = h.requests[h.requests.size() - 1 - 21];  // not needed: find it instead
   (void)cut;
   std::size_t excused = 0;
-  for (const auto& r : h.requests) excused += r.error == RequestError::eof && excusing_fault(h, r).has_value();
+  for (const auto& r : h.requests) excused += r.error == RequestError::eof && excusing_fault(h, walkthrough_scenario(), r).has_value();
   EXPECT_EQ(excused, 1u);
   const auto r = only(Property::no_dropped_requests, h);
   EXPECT_EQ(r.verdict, Verdict::pass) << all_evidence(r);
@@ -223,10 +223,10 @@ TEST(NoDropped, TheSamePortReusedByALaterConnectionIsNotExcused) {
   later.local_port = h.faults[0].victim_client_ports[0];
   later.connection_opened_ns = at(1400);  // opened after the kill, on a recycled port
   later.error = RequestError::reset;
-  EXPECT_FALSE(excusing_fault(h, later));
+  EXPECT_FALSE(excusing_fault(h, walkthrough_scenario(), later));
   const auto r = only(Property::no_dropped_requests, h);
   EXPECT_EQ(r.verdict, Verdict::fail);
-  EXPECT_NE(all_evidence(r).find("port reused by a connection opened after the kill"), std::string::npos)
+  EXPECT_NE(all_evidence(r).find("port reused by a connection opened after the signal of fault 1 (kill_worker SIGKILL at +1000.0 ms)"), std::string::npos)
       << all_evidence(r);
 }
 
@@ -241,7 +241,7 @@ TEST(NoDropped, AConnectionLostFromAnAcceptQueueIsNotExcused) {
   queued.error = RequestError::reset;
   const auto r = only(Property::no_dropped_requests, h);
   EXPECT_EQ(r.verdict, Verdict::fail);
-  EXPECT_NE(all_evidence(r).find("not on a connection a killed worker held"), std::string::npos) << all_evidence(r);
+  EXPECT_NE(all_evidence(r).find("not on a connection a killed or stopped worker held"), std::string::npos) << all_evidence(r);
   EXPECT_NE(all_evidence(r).find("failures by kind: reset 1"), std::string::npos) << all_evidence(r);
 }
 
@@ -262,7 +262,7 @@ TEST(NoDropped, AFailureBeforeTheKillOrACompleteWrongAnswerIsNotExcused) {
   RequestRecord& before = request_at(h, 500);
   before.local_port = h.faults[0].victim_client_ports[0];
   before.error = RequestError::eof;
-  EXPECT_FALSE(excusing_fault(h, before));
+  EXPECT_FALSE(excusing_fault(h, walkthrough_scenario(), before));
   History h2 = correct_cluster();
   for (auto& r : h2.requests.records())
     if (r.error == RequestError::eof) r.error = RequestError::bad_status, r.status = 500;

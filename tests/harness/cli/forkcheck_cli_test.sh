@@ -134,11 +134,119 @@ case $case_name in
     head -n 1 "$work/out" | grep -qE '^  (PASS|FAIL|UNKNOWN) ' || fail "first line is not a verdict: '$(head -n 1 "$work/out")'"
     grep -vqE '^  (PASS|FAIL|UNKNOWN) ' "$work/out" && fail "something besides verdicts" || true
     ;;
-  expected_body)  # the scenario's load.expected_body is the one the load checks
+  preflight)  # an answer that is not the expected one is refused before the schedule: exit 2, what came back, the option
     scenario "  expected_body: \"not what refcluster answers\""
     run run "$work/s.yaml" --report "$work/r" --quiet
-    ((status == 1)) || fail "exit $status, expected 1 (every answer has another body)"
-    grep -q "bad_body" "$work/r/report.md" || fail "report.md counts no bad_body"
+    ((status == 2)) || fail "exit $status, expected 2 (the pre-flight request got another body)"
+    for want in "got status 200 and another body than the expected \"not what refcluster answers\"" \
+                "pass --expect-body 'Hello from worker' or --any-body" "response: HTTP/1.1 200 OK" "X-Worker-Pid: " \
+                'body (17 bytes): "Hello from worker"'; do
+      grep -qF -- "$want" "$work/err" || fail "stderr lacks '$want'"
+      grep -qF -- "$want" "$work/r/report.md" || fail "report.md lacks '$want'"
+    done
+    grep -q '"error_details": ".*body (17 bytes)' "$work/r/report.json" || fail "report.json has no error_details"
+    grep -q "load started" "$work/out" && fail "the load started although the pre-flight was refused" || true
+    run run "$work/s.yaml" --expect-status 204 --report "$work/r2" --quiet
+    ((status == 2)) && grep -qF "got status 200, not an accepted one (204): pass --expect-status 204,200" "$work/err" ||
+      fail "another status: exit $status: $(cat "$work/err")"
+    run run "$work/s.yaml" --any-body --report "$work/r3" --quiet
+    ((status == 0)) || fail "--any-body over the scenario's body: exit $status"
+    run run "$work/s.yaml" --expect-body 'Hello from worker' --report "$work/r4" --quiet
+    ((status == 0)) || fail "--expect-body 'Hello from worker': exit $status"
+    ;;
+  answer_options)  # --path, --header, --expect-status, --expect-body (C escapes) reach the load and the reproduce command
+    scenario ""
+    run run "$work/s.yaml" --path /healthz --header 'X-Test: one two' --expect-status 200,204 \
+      --expect-body 'Hello from\x20worker' --report "$work/r" --quiet
+    ((status == 0)) || fail "exit $status"
+    python3 - "$work/r/report.json" <<'PY' || fail "report.json's load: $(grep -A12 '"load": {' "$work/r/report.json" | head -20)"
+import json, sys
+load = json.load(open(sys.argv[1]))["scenario"]["load"]
+assert load["path"] == "/healthz", load
+assert load["headers"] == [{"name": "X-Test", "value": "one two"}], load
+assert load["accepted_statuses"] == [200, 204], load
+assert load["expected_body"] == "Hello from worker", load
+PY
+    repro=$(sed -n '/^## Reproduce/,$p' "$work/r/report.md" | sed -n '/^```sh/{n;p;}')
+    for want in "--path /healthz" "--header 'X-Test: one two'" "--expect-status 200,204" "--expect-body 'Hello from worker'"; do
+      grep -qF -- "$want" <<<"$repro" || fail "reproduce command lacks $want: $repro"
+    done
+    run run "$work/s.yaml" --expect-body 'OK\q' --report "$work/r2"
+    ((status == 2)) && grep -qF -- "--expect-body: unknown escape \q" "$work/err" || fail "a bad escape: $(cat "$work/err")"
+    run run "$work/s.yaml" --expect-body x --any-body --report "$work/r3"
+    ((status == 2)) || fail "--expect-body with --any-body: exit $status"
+    run run "$work/s.yaml" --header 'Connection: close' --report "$work/r4"
+    ((status == 2)) && grep -qF -- "--header: Connection is set by the load" "$work/err" || fail "--header Connection: $(cat "$work/err")"
+    run run --help
+    grep -qF -- "--expect-body" "$work/out" && grep -qF -- "--stop-signal" "$work/out" && grep -qF 'C escapes' "$work/out" ||
+      fail "run --help does not document the answer options"
+    ;;
+  messages)  # a target told what is wrong: another port, a wrapper, its exit status; names and the library
+    scenario ""
+    # Listens, but on a port of its own (the kernel's choice), never on {port}.
+    run run "$work/s.yaml" --report "$work/r1" \
+      --target "python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\",0)); s.listen(); time.sleep(30)' {port}"
+    ((status == 2)) && grep -qE "did not listen on 127.0.0.1:[0-9]+ within 5 s; it listens on port [0-9]+ instead" "$work/err" ||
+      fail "another port: exit $status: $(cat "$work/err")"
+    # A wrapper that starts the primary without exec: the launched shell has one child with the workers.
+    run run "$work/s.yaml" --report "$work/r2" --target "sh -c '\"\$0\" --port \"\$1\" --workers 2; :' $refcluster {port}"
+    ((status == 2)) && grep -qF "only 1 of 2 workers appeared" "$work/err" && grep -qF "is not the primary" "$work/err" &&
+      grep -qF "must start the server with exec" "$work/err" || fail "a wrapper: exit $status: $(cat "$work/err")"
+    # With N = 1 the wrapper's one child (the real primary) would pass for the worker.
+    run run "$work/s.yaml" --workers 1 --report "$work/r2b" --target "sh -c '\"\$0\" --port \"\$1\" --workers {workers}; :' $refcluster {port}"
+    ((status == 2)) && grep -qF "the target is a shell wrapping the server; the launched process (pid" "$work/err" &&
+      grep -qF "must start the server with exec" "$work/err" || fail "a wrapper at N = 1: exit $status: $(cat "$work/err")"
+    run run "$work/s.yaml" --report "$work/r3" --target "sh -c 'sleep 0.3; exit 7' {port}"
+    ((status == 2)) && grep -qF "target exited with status 7 before listening" "$work/err" ||
+      fail "an early exit: exit $status: $(cat "$work/err")"
+    ;;
+  names)  # the library: a typo's nearest name, a path outside the source tree, FORKCHECK_SCENARIOS, N in list
+    mkdir -p "$work/elsewhere"
+    status=0 program=$(readlink -f "$forkcheck")
+    (cd "$work/elsewhere" && timeout -k 5 60 "$program" run scenarios/walkthrough.yaml --report "$work/r1" \
+      >"$work/out" 2>"$work/err" </dev/null) || status=$?
+    ((status == 2)) && grep -qF "the library has 'walkthrough': pass its name (forkcheck run walkthrough)" "$work/err" ||
+      fail "scenarios/walkthrough.yaml from elsewhere: $(cat "$work/err")"
+    run run walkthruogh --report "$work/r2"
+    ((status == 2)) && grep -qF "no scenario 'walkthruogh': did you mean 'walkthrough'?" "$work/err" ||
+      fail "a typo: $(cat "$work/err")"
+    FORKCHECK_SCENARIOS="$work/missing" run list
+    ((status == 2)) && grep -qF "FORKCHECK_SCENARIOS=$work/missing: no such directory" "$work/err" ||
+      fail "a missing FORKCHECK_SCENARIOS: exit $status: $(cat "$work/err")"
+    run list
+    grep -qE '^  burst +N=3 \(>= 3\) ' "$work/out" && grep -qE '^  walkthrough +N=auto ' "$work/out" ||
+      fail "list shows no N: $(head -n 16 "$work/out")"
+    run run burst --workers 2 --port 0 --report "$work/r3"
+    ((status == 2)) && grep -qF "burst: N = 2 is outside what the scenario means (N >= 3" "$work/err" ||
+      fail "burst at N = 2: exit $status: $(cat "$work/err")"
+    run run walkthrough --seed -1 --report "$work/r4"
+    ((status == 2)) && grep -qF -- "--seed: must be 0 or more" "$work/err" && (($(wc -c <"$work/err") < 200)) ||
+      fail "--seed -1: $(cat "$work/err")"
+    ;;
+  explore_options)  # explore writes the answer flags into each case's scenario; a refused answer stops it
+    run explore --target "$refcluster --port {port} --workers {workers}" --cases 1 --seed 1 --path /healthz \
+      --header 'X-Explore: 1' --expect-body 'nope\n' --stop-signal SIGQUIT --report "$work/r"
+    ((status == 2)) || fail "exit $status, expected 2 (the case's pre-flight answer is refcluster's body)"
+    grep -qF "another body than the expected \"nope\n\"" "$work/err" || fail "explore does not say why: $(cat "$work/err")"
+    case=$work/r/cases/case-1/scenario.yaml
+    for want in '  path: "/healthz"' '    "X-Explore": "1"' '  expected_body: "nope\n"' 'stop_signal: SIGQUIT'; do
+      grep -qF -- "$want" "$case" || fail "the case's scenario lacks '$want': $(cat "$case")"
+    done
+    ;;
+  stop_signal)  # the harness's own stop sends the scenario's stop signal (here a server stopping cleanly on SIGQUIT)
+    server="python3 $(dirname "$0")/../../fixtures/prefork_server.py --port {port} --workers {workers} --graceful-signal QUIT --reraise"
+    # What the stop does is judged by no_orphans; request timings are none of this case's business.
+    # An interpreter starts slower than refcluster: the walkthrough's start timeout (10 s), not 5 s.
+    scenario "" && sed -i 's/^properties: .*/properties: [primary_alive, no_orphans]/; s/^start_timeout_s: .*/start_timeout_s: 10/' "$work/s.yaml"
+    run run "$work/s.yaml" --target "$server" --path /healthz --expect-body 'OK\n' --stop-signal QUIT --report "$work/r" --quiet
+    ((status == 0)) || fail "exit $status"
+    python3 - "$work/r/report.json" <<'PY' || fail "the stop: $(grep -A12 '"stop": {' "$work/r/report.json")"
+import json, signal, sys
+stop = json.load(open(sys.argv[1]))["history"]["stop"]
+assert stop["stop_signal"] == signal.SIGQUIT, stop
+assert stop["primary_exit_signal"] == signal.SIGQUIT, stop  # drained, then re-raised what it was sent
+PY
+    grep -qF -- "--stop-signal SIGQUIT" "$work/r/report.md" || fail "the reproduce command lacks --stop-signal"
     ;;
   interrupt)  # SIGINT: the target stops, a partial report marked interrupted, exit 130
     DURATION_S=30 scenario ""
@@ -155,6 +263,43 @@ case $case_name in
     grep -q "interrupted" "$work/r/report.md" || fail "report.md is not marked interrupted"
     grep -q 'type="interrupted"' "$work/r/junit.xml" || fail "junit.xml has no interrupted error"
     grep -q '"interrupted"' "$work/r/report.json" || fail "report.json is not marked interrupted"
+    ;;
+  interrupt_cancelled)  # requests the interrupt cuts are `cancelled`, counted by no property
+    # Every worker is SIGSTOPped, so each fresh connection's request hangs in flight (queued on the
+    # shared socket, never answered, long before its 20 s timeout) until SIGINT cuts it.
+    DURATION_S=30 scenario "  timeout_ms: 20000
+faults:
+  - kind: stop_worker
+    at_s: 0.4
+    victims: 2"
+    sed -i -e 's/^properties: .*/properties: [no_dropped_requests, service_available]/' \
+      -e 's/keep_alive: true/keep_alive: false/' "$work/s.yaml"
+    "$forkcheck" run "$work/s.yaml" --report "$work/r" >"$work/out" 2>"$work/err" </dev/null &
+    bg_pid=$!
+    stopped_workers() {  # the target's workers (children of forkcheck's child, the primary) in state T
+      local n=0 stat primary worker
+      for primary in $(cat /proc/"$bg_pid"/task/*/children 2>/dev/null); do
+        for worker in $(cat /proc/"$primary"/task/*/children 2>/dev/null); do
+          stat=$(cat "/proc/$worker/stat" 2>/dev/null) || continue
+          [[ ${stat##*) } == T* ]] && n=$((n + 1))
+        done
+      done
+      echo "$n"
+    }
+    for _ in $(seq 1 200); do (($(stopped_workers) >= 2)) && break; sleep 0.05; done
+    (($(stopped_workers) >= 2)) || fail "the stop_worker fault never stopped both workers"
+    kill -INT "$bg_pid"
+    status=0
+    timeout 30 tail --pid="$bg_pid" -f /dev/null || fail "forkcheck did not exit 30 s after SIGINT"
+    wait "$bg_pid" || status=$?
+    bg_pid=""
+    ((status == 130)) || fail "exit $status, expected 130"
+    cancelled=$(awk -F'\t' 'NR > 2 && $10 == "cancelled"' "$work/r/requests.tsv" | wc -l)
+    ((cancelled > 0)) || fail "requests.tsv records no cancelled request"
+    grep -q '<failure' "$work/r/junit.xml" && fail "a property failed because of the interrupt: $(grep -A2 '<failure' "$work/r/junit.xml")"
+    grep -qE '"cancelled": [1-9]' "$work/r/report.json" || fail "report.json counts no cancelled request"
+    grep -q "cancelled by the interrupt" "$work/r/report.md" || fail "report.md does not show the cancelled requests apart"
+    echo "$cancelled request(s) cancelled by the interrupt; no property failed"
     ;;
   threshold)  # a scenario's threshold is a property: an impossible bound fails the run, in every report
     scenario "faults:
@@ -194,7 +339,7 @@ thresholds:
     printf '# helper, not a launcher\n' >"$work/lib/targets/helper.conf"
     FORKCHECK_SCENARIOS="$work/lib" run list
     ((status == 0)) || fail "list exited $status"
-    grep -qE '^  alpha +First sentence here\.$' "$work/out" || fail "alpha not listed with its first sentence"
+    grep -qE '^  alpha +N=auto +First sentence here\.$' "$work/out" || fail "alpha not listed with its N and first sentence"
     sed -n '/^Other YAML/,/^$/p' "$work/out" | grep -q "a_suite: .*unknown key" || fail "a_suite not listed apart"
     sed -n '/^Scenarios/,/^$/p' "$work/out" | grep -q "a_suite" && fail "a_suite listed as a scenario" || true
     sed -n '/^Suites/,/^$/p' "$work/out" | grep -qE '^  my_suite +My suite\.$' || fail "my_suite not listed as a suite"

@@ -9,7 +9,10 @@
 #                     unknown) and then lists them;
 #         one_kill    exits 1; the counterexample is one fault killing one worker;
 #         two_kills   exits 1; it kills two workers in all, at most 50 ms apart.
-# Either way of failing, the counterexample replayed with `forkcheck run` must exit 1.
+# Either way of failing, explore must have replayed the shrunk schedule 3 times (cases/replay-<k>) and
+# say "fails R'/3 replays" on the console, in report.md and in junit.xml, "timing-dependent" exactly
+# when R' < 3, R' matching the replays' own reports; and the counterexample replayed with
+# `forkcheck run` must exit 1.
 # Bounded by `timeout` (FORKCHECK_EXPLORE_TIMEOUT_S, default 120 s); the report directory is removed.
 set -euo pipefail
 [[ $# -eq 5 ]] || { echo "usage: $0 FORKCHECK TARGET_CMD SEED CASES no_counterexample|one_kill|two_kills" >&2; exit 2; }
@@ -21,7 +24,7 @@ fail() { echo "FAIL: $*"; tail -n 30 "$work/out" || true; exit 1; }
 status=0
 timeout -k 5 "${FORKCHECK_EXPLORE_TIMEOUT_S:-120}" "$forkcheck" explore --target "$target" --seed "$seed" \
   --cases "$cases" --max-faults 4 --workers 3 --signals "${FORKCHECK_EXPLORE_SIGNALS:-SIGKILL,SIGTERM}" --report "$work/report" >"$work/out" 2>&1 </dev/null || status=$?
-grep -E '^(cases:|counterexample|  [0-9]+ faults?:)' "$work/out" || true
+grep -E '^(cases:|counterexample|replay |  [0-9]+ faults?:|  replays:)' "$work/out" || true
 if [[ $expect == no_counterexample ]]; then
   ((status == 0 || status == 3)) || fail "expected exit 0 or 3, got $status"
   [[ ! -e $work/report/counterexample.yaml ]] || fail "a counterexample was written"
@@ -52,6 +55,20 @@ case $expect in
     ;;
   *) fail "unknown expectation $expect" ;;
 esac
+# explore's own replays: three fresh runs of the shrunk schedule, counted and named in every summary.
+replay_dirs=("$work"/report/cases/replay-*)
+((${#replay_dirs[@]} == 3)) || fail "expected 3 replay folders, got ${#replay_dirs[@]}"
+failed_replays=0
+for dir in "${replay_dirs[@]}"; do
+  grep -q '<failure' "$dir/report/junit.xml" && failed_replays=$((failed_replays + 1))
+done
+said="fails $failed_replays/3 replays"
+((failed_replays < 3)) && said+=" (timing-dependent)"
+grep -qF "  replays: $said" "$work/out" || fail "the console does not say '$said'"
+grep -qF "$said" "$work/report/report.md" || fail "report.md does not say '$said'"
+grep -qF "$said" "$work/report/junit.xml" || fail "junit.xml does not say '$said'"
+((failed_replays < 3)) || ! grep -q "timing-dependent" "$work/report/report.md" || fail "report.md calls a 3/3 failure timing-dependent"
+echo "explore's replays: $said"
 # The failures are races: a replay may miss one (e.g. a victim already gone: undecided, exit 3), so up
 # to three replays are made and one must fail.
 replays=""

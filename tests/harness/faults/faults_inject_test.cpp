@@ -219,5 +219,36 @@ TEST(FaultDriver, TwoKillsDueInOneTickKillTwoWorkers) {
   EXPECT_NE(out[0].victims, out[1].victims);
 }
 
+// Two storms raging at once: a newcomer is killed once, by the older storm, and the kill names it
+// (each storm is judged from its own last kill: the checker must know which storm a kill was).
+TEST(FaultDriver, OverlappingStormsKillANewcomerOnceAndNameTheStorm) {
+  Cluster c("2", "driver_storms", 2);
+  ASSERT_TRUE(c.ok);
+  Scenario s;
+  FaultSpec storm;
+  storm.kind = FaultKind::kill_new_workers;
+  storm.signal = SIGKILL;
+  storm.for_s = 30;
+  s.faults = {storm, storm};
+  FaultDriver driver(s, 1, FaultTargets{c.target.primary_pid(), 1, "", ms_to_ns(5000)});
+  std::vector<FaultRecord> out;
+  const mono_ns start = monotonic_ns();
+  const std::vector<pid_t> before = c.observer.live_workers();
+  driver.fire_due(start, start, before, out);  // both storms begin, sparing the two workers
+  EXPECT_TRUE(out.empty());
+  const FaultRecord kill = inject(fault(FaultKind::kill_worker), before, c.target.primary_pid(), 1, ms_to_ns(5000));
+  ASSERT_TRUE(kill.death_seen_ns) << kill.note;
+  std::vector<pid_t> now;
+  ASSERT_TRUE(eventually([&] {
+    now = c.observer.live_workers();
+    return now.size() == 2 && now != before;
+  }, 5000));
+  driver.fire_due(start, monotonic_ns(), now, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, FaultKind::kill_new_workers);
+  EXPECT_EQ(out[0].storm, 1);
+  EXPECT_TRUE(out[0].death_seen_ns) << out[0].note;
+}
+
 }  // namespace
 }  // namespace forkcheck::harness

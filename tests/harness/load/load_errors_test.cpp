@@ -50,7 +50,25 @@ TEST(LoadErrors, EofWhenTheServerClosesWithoutAnswer) {
   expect_all(run_against(ServerMode::eof), RequestError::eof, 10);
 }
 
-TEST(LoadErrors, BadBody) { expect_all(run_against(ServerMode::wrong_body), RequestError::bad_body, 10); }
+TEST(LoadErrors, BadBodyKeepsWhatCameBack) {
+  LoadSpec spec = open_loop(40, 2);
+  spec.expected_body = "Hello from worker";
+  const LoadRun run = run_against(ServerMode::wrong_body, spec);
+  expect_all(run, RequestError::bad_body, 10);
+  ASSERT_EQ(run.bad_bodies.size(), kBadBodySamples);
+  for (std::size_t i = 0; i < run.bad_bodies.size(); ++i) {
+    EXPECT_EQ(run.bad_bodies[i].body, "Hello from nobody");
+    EXPECT_EQ(run.bad_bodies[i].body_bytes, 17U);
+    EXPECT_EQ(run.bad_bodies[i].status, 200);
+    if (i > 0) {
+      EXPECT_LT(run.bad_bodies[i - 1].request_id, run.bad_bodies[i].request_id);
+    }
+  }
+}
+
+TEST(LoadErrors, AnyBodyIsAcceptedWhenNoneIsExpected) {
+  expect_all(run_against(ServerMode::wrong_body), RequestError::ok, 10);
+}
 
 TEST(LoadErrors, BadStatusKeepsTheStatus) {
   const LoadRun run = run_against(ServerMode::status_500);

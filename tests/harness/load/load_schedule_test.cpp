@@ -156,7 +156,7 @@ TEST(LoadSchedule, StopEndsALongRunAtOnce) {
   const auto records = load.all_records();
   ASSERT_GE(records.size(), 2U);
   for (const RequestRecord& r : records) {
-    EXPECT_EQ(r.error, RequestError::other);
+    EXPECT_EQ(r.error, RequestError::cancelled);
     EXPECT_EQ(r.sys_errno, ECANCELED);
   }
 }

@@ -17,6 +17,7 @@ inline LoadSpec open_loop(double rate_rps, int connections, bool keep_alive = tr
 struct LoadRun {
   std::vector<RequestRecord> records;
   LoadCounters counters;
+  std::vector<BadBodySample> bad_bodies;
   mono_ns start_ns = 0;
   mono_ns stop_ns = 0;
   mono_ns joined_ns = 0;
@@ -32,6 +33,7 @@ inline LoadRun run_load(const LoadSpec& spec, int port, int duration_ms) {
   run.joined_ns = monotonic_ns();
   run.records = load.all_records();
   run.counters = load.counters();
+  run.bad_bodies = load.bad_bodies();
   return run;
 }
 

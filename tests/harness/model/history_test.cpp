@@ -68,7 +68,7 @@ TEST(HistoryQueries, AStoppedWorkerIsNotReadyUntilContinued) {
   h.faults.insert(h.faults.begin(), stop);
   EXPECT_EQ(ready_workers_at(h, at(400)), 4);
   EXPECT_EQ(ready_workers_at(h, at(600)), 3);
-  EXPECT_TRUE(stopped_at(h, worker_pid(2), at(600)));
+  EXPECT_TRUE(stopped_at(h, h.workers[2], at(600)));
   // The later kill's recovery: three ready workers besides the victim are not N = 4.
   EXPECT_FALSE(recovery_after(h, 1).restored_ns);
   FaultRecord cont = stop;
@@ -81,6 +81,19 @@ TEST(HistoryQueries, AStoppedWorkerIsNotReadyUntilContinued) {
   const FaultRecovery r = recovery_after(h, 1);
   ASSERT_TRUE(r.restored_ns);
   EXPECT_EQ(*r.restored_ns, at(1100.1));
+}
+
+TEST(HistoryQueries, AStopSignalFromATermPrimaryFaultDefersTheHarnessStopByTheGrace) {
+  History h = correct_cluster();
+  EXPECT_FALSE(harness_stop_not_before_ns(h, 3.0));  // a kill_worker only: the stop comes at the load's end
+  FaultRecord term;
+  term.kind = FaultKind::term_primary;
+  term.signal = SIGTERM;
+  term.scheduled_ns = at(1500);
+  h.faults.push_back(term);
+  EXPECT_FALSE(harness_stop_not_before_ns(h, 3.0));  // scheduled, never sent
+  h.faults.back().sent_ns = at(1500.5);
+  EXPECT_EQ(harness_stop_not_before_ns(h, 3.0), at(4500.5));
 }
 
 TEST(HistoryJson, RoundTripsEveryField) {

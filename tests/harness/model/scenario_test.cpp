@@ -166,6 +166,11 @@ INSTANTIATE_TEST_SUITE_P(
                       BadFile{"signal_for_file.yaml", 4, "faults[0].signal", "sends no signal"},
                       BadFile{"signal_for_term_worker.yaml", 4, "faults[0].signal", "term_worker always sends SIGTERM"},
                       BadFile{"graceful_stop_without_term.yaml", 3, "properties[0]", "term_primary"},
+                      BadFile{"graceful_worker_stop_without_term.yaml", 3, "properties[0]", "needs a term_worker fault"},
+                      BadFile{"kill_worker_sigstop.yaml", 4, "faults[0].signal",
+                              "SIGSTOP stops a worker, it does not kill it: use kind: stop_worker"},
+                      BadFile{"kill_worker_sigcont.yaml", 4, "faults[0].signal", "use kind: cont_worker"},
+                      BadFile{"kill_worker_sigwinch.yaml", 4, "faults[0].signal", "SIGWINCH does not kill"},
                       BadFile{"zero_fork_limit.yaml", 2, "max_forks_per_s", "greater than 0"}),
     [](const auto& info) {
       std::string name = info.param.file;
@@ -202,6 +207,21 @@ TEST(Scenario, NonFiniteNumbersAreRejected) {
   const auto result = parse_scenario("duration_s: .inf\n", "x.yaml");
   ASSERT_TRUE(std::holds_alternative<ScenarioError>(result));
   EXPECT_EQ(std::get<ScenarioError>(result).field, "duration_s");
+}
+
+// kill_worker's SIGTERM is a termination: the worker must drain and end cleanly (graceful_worker_stop
+// applies, as with term_worker).
+TEST(Scenario, ASigtermToAWorkerBringsGracefulWorkerStop) {
+  for (const char* fault : {"kind: kill_worker\n    signal: SIGTERM", "kind: term_worker"}) {
+    const auto result =
+        parse_scenario(std::string("duration_s: 3\nfaults:\n  - ") + fault + "\n    at_s: 1.5\n", "inline.yaml");
+    ASSERT_TRUE(std::holds_alternative<Scenario>(result)) << std::get<ScenarioError>(result).to_string();
+    const auto props = properties_to_check(std::get<Scenario>(result));
+    EXPECT_NE(std::find(props.begin(), props.end(), Property::graceful_worker_stop), props.end()) << fault;
+  }
+  const auto kill = parse_scenario("duration_s: 3\nfaults:\n  - kind: kill_worker\n    at_s: 1.5\n", "inline.yaml");
+  const auto props = properties_to_check(std::get<Scenario>(kill));
+  EXPECT_EQ(std::find(props.begin(), props.end(), Property::graceful_worker_stop), props.end());
 }
 
 TEST(Signals, NamesAndNumbers) {

@@ -42,6 +42,25 @@ TEST(WorkerBook, ChildrenOfALauncherScriptBeforeItsExecAreNotWorkers) {
   EXPECT_EQ(book.live_count(), 1);
 }
 
+// Only a start-up exec is a wrapper becoming the server: a primary that execs itself mid-run (a
+// binary upgrade in place) keeps its dead workers, a fault's victims among them, on record.
+TEST(WorkerBook, AnExecAfterStartUpDropsNoChild) {
+  WorkerBook book;
+  book.set_primary(100);
+  book.apply(fork_of(101, 100, 10));  // a wrapper's helper
+  book.apply(exit_of(101, 12, 0));
+  EXPECT_TRUE(book.apply({ProcEvent::Kind::exec, 20, 100, 0, 0}));
+  book.end_start_up(25);  // the port accepted
+  book.apply(fork_of(102, 100, 30));
+  book.apply(fork_of(103, 100, 31));
+  book.apply(exit_of(102, 50, SIGKILL));  // a fault's victim
+  EXPECT_FALSE(book.apply({ProcEvent::Kind::exec, 60, 100, 0, 0}));
+  ASSERT_EQ(book.workers().size(), 2u);
+  EXPECT_EQ(book.workers()[0].pid, 102);
+  EXPECT_EQ(book.workers()[0].exit_signal, SIGKILL);
+  EXPECT_EQ(book.live_workers(), (std::vector<pid_t>{103}));
+}
+
 TEST(WorkerBook, RecordsKillExitAndReplacementAndPrimaryExit) {
   WorkerBook book;
   book.set_primary(100);

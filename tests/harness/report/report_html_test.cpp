@@ -104,7 +104,7 @@ TEST(ReportHtml, SelfContainedNothingFetchedNoScript) {
 
 TEST(TimelineModel, ClassifiesOutcomesLikeTheChecker) {
   const History h = correct_cluster();
-  const TimelineModel m = build_timeline(h);
+  const TimelineModel m = build_timeline(h, walkthrough_scenario());
   std::uint64_t load = 0;
   for (const auto& r : h.requests) load += r.probe ? 0 : 1;
   EXPECT_EQ(m.seen[0] + m.seen[1] + m.seen[2], load) << "probes are not drawn";
@@ -114,7 +114,7 @@ TEST(TimelineModel, ClassifiesOutcomesLikeTheChecker) {
 
 TEST(TimelineModel, LiveAndReadyCountsStepThroughTheKill) {
   const History h = correct_cluster({.n = 4});
-  const TimelineModel m = build_timeline(h);
+  const TimelineModel m = build_timeline(h, walkthrough_scenario());
   int max_live = 0, min_live_after_start = 99;
   for (const auto& s : m.steps) {
     max_live = std::max(max_live, s.live);
@@ -137,12 +137,12 @@ TEST(TimelineModel, PointsAreBoundedForAHugeRun) {
     h.requests.push_back(r);
   }
   const TimelineLimits limits{.columns = 500, .max_failures = 300};
-  const TimelineModel m = build_timeline(h, limits);
+  const TimelineModel m = build_timeline(h, walkthrough_scenario(), limits);
   EXPECT_LE(m.points.size(), 2 * 500u + 300u);
   EXPECT_EQ(m.drawn[static_cast<int>(PointOutcome::failed)], 300u - m.drawn[static_cast<int>(PointOutcome::excused)]);
   EXPECT_EQ(m.seen[static_cast<int>(PointOutcome::failed)], 10'000u);
   EXPECT_GE(m.drawn[0], 500u) << "every column with successes keeps its fastest";
-  const TimelineModel page = build_timeline(h);  // the page's own limits
+  const TimelineModel page = build_timeline(h, walkthrough_scenario());  // the page's own limits
   EXPECT_EQ(page.drawn[1] + page.drawn[2], TimelineLimits{}.max_failures);
   const std::string legend = "failed: 10000 (" + std::to_string(page.drawn[2]) + " drawn)";
   EXPECT_NE(render_html_report(h, walkthrough_scenario(), {}, kMeta).find(legend), std::string::npos)

@@ -4,7 +4,8 @@
 # (on none) exits 1; an expectation of a scenario the suite does not run is an error at its line
 # (exit 2, nothing run); --shard 1/2 and 2/2 merged give the unsharded matrix; shard 1/2 alone is
 # refused (exit 2, naming shard 2/2 and its cells), and with --allow-partial merged into a report
-# marked partial in every file, still exit 2.
+# marked partial in every file, still exit 2. A target behind a router (brokencluster --router) whose
+# workers only its workers_match names runs as a passing cell.
 # Usage: suite_cli_test.sh FORKCHECK BROKENCLUSTER FIXTURE_DIR
 set -euo pipefail
 forkcheck=$1 broken=$2 here=$(cd "$3" && pwd)
@@ -119,4 +120,19 @@ run_suite 2 "$work/typo.yaml" --report "$work/typo"
 grep -qF "$work/typo.yaml:10: targets[1].expected[0].scenario: 'short_kill_randm' is not a scenario this suite runs" \
   "$work/out.txt" || fail "no error at the expectation's line: $(cat "$work/out.txt")"
 [[ ! -e $work/typo/cells ]] || fail "a cell ran"
+
+# 8. A router in front of the workers: the kernel shows the router alone on the port; the target's
+# workers_match reaches each cell's run (without it the run finds one worker of 2: could not run).
+cat > "$work/router.yaml" <<YAML
+name: router
+scenarios: ["$here/short_kill_random.yaml"]
+targets:
+  - name: router
+    command: "$broken --router --port {port} --workers {workers}"
+    workers_match: "brokencluster: worker"
+YAML
+run_suite 0 "$work/router.yaml" --report "$work/router"
+[[ $(status_of "$work/router" short_kill_random router) == passed ]] || fail "router target did not pass"
+grep -q -- "--workers-match 'brokencluster: worker'" "$work/router/cells/short_kill_random/router/run-1/report.md" ||
+  fail "the cell's run did not get the target's workers_match"
 echo "ok"

@@ -1,6 +1,7 @@
 // The suite file parser: every key read, every error path with file:line: field.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <variant>
 
 #include "harness/suite/suite_file.hpp"
@@ -98,7 +99,8 @@ TEST(SuiteFile, TargetErrors) {
   EXPECT_EQ(parse_error(t + "  - {name: x}\n"),
             "s.yaml:3: targets[0].command: required (only the reference may leave it out: refcluster)");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, colour: red}\n"),
-            "s.yaml:3: targets[0].colour: unknown key (expected one of: name, command, requires, reference, expected)");
+            "s.yaml:3: targets[0].colour: unknown key (expected one of: name, command, requires, reference, workers_match, "
+            "expected, load, stop_signal)");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c}\n  - {name: x, command: d}\n"),
             "s.yaml:4: targets[1].name: duplicate target name");
   EXPECT_EQ(parse_error(t + "  - {name: x, reference: true}\n  - {name: y, reference: true}\n"),
@@ -106,6 +108,21 @@ TEST(SuiteFile, TargetErrors) {
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, reference: maybe}\n"),
             "s.yaml:3: targets[0].reference: expected true or false");
   EXPECT_EQ(parse_error(t + "  - {name: x, command: c, requires: node}\n"), "s.yaml:3: targets[0].requires: expected a list");
+}
+
+// A router in front of the workers hides them from the kernel: the target names them by command line,
+// as a scenario's workers_match does, and the pattern is checked at the suite file's line.
+TEST(SuiteFile, ATargetMayNameItsWorkersByCommandLine) {
+  const SuiteFile s = parse_ok(kMinimal + "targets:\n  - {name: x, command: c}\n"
+                                          "  - {name: y, command: d, workers_match: '^uWSGI worker'}\n");
+  EXPECT_EQ(s.targets.at(0).workers_match, "");
+  EXPECT_EQ(s.targets.at(1).workers_match, "^uWSGI worker");
+  const std::string t = kMinimal + "targets:\n";
+  EXPECT_EQ(parse_error(t + "  - {name: x, command: c, workers_match: ''}\n"),
+            "s.yaml:3: targets[0].workers_match: must not be empty (omit it to find workers by the listening socket)");
+  EXPECT_EQ(parse_error(t + "  - {name: x, command: c, workers_match: '(worker'}\n").rfind(
+                "s.yaml:3: targets[0].workers_match: not a regular expression: ", 0),
+            0u);
 }
 
 TEST(SuiteFile, ExpectationErrors) {
@@ -155,6 +172,43 @@ targets:
   EXPECT_FALSE(check_expectations(s, {"kill_all", "hang", "kil_all"}));
   // An excluded scenario is not run either: expecting something of it is the same mistake.
   EXPECT_EQ(check_expectations(s, {"hang", "kil_all"})->line, 6);
+}
+
+TEST(SuiteFile, ATargetCarriesItsOwnLoadAndStopSignal) {
+  const SuiteFile s = parse_ok(R"(scenarios: ['*']
+targets:
+  - name: mine
+    command: "mine --port {port}"
+    stop_signal: QUIT
+    load:
+      path: /healthz
+      headers:
+        Authorization: Bearer x
+      accepted_statuses: [200, 204]
+      expected_body: "OK\n"
+  - name: any
+    command: "any --port {port}"
+    load:
+      expected_body: null
+)");
+  ASSERT_EQ(s.targets.size(), 2u);
+  const TargetOverrides& o = s.targets[0].overrides;
+  EXPECT_EQ(o.path, "/healthz");
+  EXPECT_EQ(o.headers, (std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer x"}}));
+  EXPECT_EQ(o.accepted_statuses, (std::vector<int>{200, 204}));
+  EXPECT_EQ(o.expected_body, "OK\n");
+  EXPECT_EQ(o.stop_signal, SIGQUIT);
+  EXPECT_EQ(target_override_arguments(s.targets[1].overrides), std::vector<std::string>{"--any-body"});
+}
+
+TEST(SuiteFile, ATargetsLoadIsCheckedAsAScenariosIs) {
+  const std::string head = "scenarios: ['*']\ntargets:\n  - name: mine\n    command: \"m {port}\"\n";
+  EXPECT_EQ(parse_error(head + "    load:\n      rate_rps: 5\n"),
+            "s.yaml:6: targets[0].load.rate_rps: unknown key (expected one of: path, headers, accepted_statuses, expected_body)");
+  EXPECT_EQ(parse_error(head + "    load:\n      path: healthz\n"),
+            "s.yaml:6: targets[0].load.path: must start with '/' (origin form, e.g. /healthz)");
+  EXPECT_EQ(parse_error(head + "    stop_signal: KILL\n"),
+            "s.yaml:5: targets[0].stop_signal: SIGKILL cannot ask for a graceful stop (a kill_primary fault sends it)");
 }
 
 TEST(SuiteFile, MissingFileIsAnError) {

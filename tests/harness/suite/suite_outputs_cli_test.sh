@@ -43,8 +43,14 @@ grep -q '<testsuites name="forkcheck.suite.outputs" tests="2" failures="1" error
 cell_time() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
 print("%.1f" % next(c["wall_s"] for c in r["cells"] if c["target"] == sys.argv[2]))' "$work/r/suite.json" "$1"; }
 ref_s=$(cell_time refcluster) peer_s=$(cell_time no_respawn)
-grep -qF "| \`$name\` | ✅ passed; $ref_s s | ❌ **conformance failure**: workers_restored; $peer_s s |" "$work/r/summary.md" ||
-  fail "summary.md has no matrix row with the cells' times ($ref_s s, $peer_s s): $(cat "$work/r/summary.md")"
+# Before the time, the failed load requests of the cell's runs with the excused ones, when any failed.
+cell_requests() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+runs=next(c["runs"] for c in r["cells"] if c["target"] == sys.argv[2])
+failed=sum(x["requests_failed"] for x in runs); excused=sum(x["requests_excused"] for x in runs)
+print("%d failed request%s (%d excused); " % (failed, "" if failed == 1 else "s", excused) if failed else "", end="")' "$work/r/suite.json" "$1"; }
+ref_req=$(cell_requests refcluster) peer_req=$(cell_requests no_respawn)
+grep -qF "| \`$name\` | ✅ passed; $ref_req$ref_s s | ❌ **conformance failure**: workers_restored; $peer_req$peer_s s |" "$work/r/summary.md" ||
+  fail "summary.md has no matrix row with the cells' requests and times ($ref_req$ref_s s, $peer_req$peer_s s): $(cat "$work/r/summary.md")"
 grep -qF "<div class=\"time\">$peer_s s</div>" "$work/r/index.html" || fail "index.html: no cell time $peer_s s"
 grep -qF -- "- \`$name\` × \`no_respawn\`: **conformance failure** — failing workers_restored" "$work/r/summary.md" ||
   fail "summary.md lists no unexpected cell"

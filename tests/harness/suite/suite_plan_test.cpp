@@ -4,6 +4,7 @@
 #include <set>
 
 #include "harness/suite/suite_plan.hpp"
+#include "harness/suite/suite_runner.hpp"
 
 namespace forkcheck::harness {
 namespace {
@@ -103,6 +104,25 @@ TEST(SuitePlan, TheShardPlanNamesEveryShardsScenariosAndGivesTheCellsPlanCellsRu
   }
   EXPECT_TRUE(shard_cells(plan, 4, targets).empty());
   EXPECT_EQ(plan_shards(scenarios(2), Shard{}).scenarios, (std::vector<std::vector<std::string>>{{"s0", "s1"}}));
+}
+
+// A cell's run: the target's command and, when the target names its workers by command line, that
+// pattern (a router's workers are invisible to the kernel); the scenario's own target and rule otherwise.
+TEST(SuitePlan, ACellRunCarriesTheTargetsCommandAndWorkersMatch) {
+  const RunnerOptions o{"/bin/forkcheck", "/r", 1, std::nullopt};
+  CellJob job;
+  job.seed = 7;
+  job.scenario_path = "s.yaml";
+  job.report_dir = "cells/s/t/run-1";
+  const std::vector<std::string> own = {"/bin/forkcheck", "run", "s.yaml", "--port", "0", "--seed", "7",
+                                        "--report", "/r/cells/s/t/run-1", "--quiet"};
+  EXPECT_EQ(run_arguments(job, o), own);
+  job.target_command = "srv {port}";
+  job.workers_match = "^uWSGI worker";
+  const std::vector<std::string> named = {"/bin/forkcheck", "run", "s.yaml", "--target", "srv {port}", "--port", "0",
+                                          "--seed", "7", "--report", "/r/cells/s/t/run-1", "--quiet",
+                                          "--workers-match", "^uWSGI worker"};
+  EXPECT_EQ(run_arguments(job, o), named);
 }
 
 }  // namespace

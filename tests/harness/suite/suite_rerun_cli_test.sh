@@ -52,10 +52,13 @@ suite 1 --rerun-failed 2 --report "$work/rerun"
 [[ $(json "$work/rerun" 'abs(c["wall_s"] - sum(x["wall_s"] for x in c["runs"])) < 1e-9 and c["wall_s"] > 0') == True ]] ||
   fail "the cell's time is not its runs' time"
 [[ -f $work/rerun/cells/$name/flip/run-1-rerun-1/report.json ]] || fail "no report of the rerun"
-grep -qE "^\[rerun 1\] $name × flip seed [0-9]+: pass [0-9.]+ s$" "$work/out.txt" || fail "no console line: $(cat "$work/out.txt")"
+# A run's failed load requests (excused ones beside them) follow its time when it had any.
+requests=$(json "$work/rerun" '"" if not c["runs"][1]["requests_failed"] else " · %d failed request%s (%d excused)" % (c["runs"][1]["requests_failed"], "" if c["runs"][1]["requests_failed"] == 1 else "s", c["runs"][1]["requests_excused"])')
+grep -qE "^\[rerun 1\] $name × flip seed [0-9]+: pass [0-9.]+ s${requests//[()]/.}$" "$work/out.txt" || fail "no console line: $(cat "$work/out.txt")"
 grep -q '>run 1 rerun 1</a>' "$work/rerun/index.html" || fail "index.html does not link the rerun"
 time_s=$(json "$work/rerun" '"%.1f" % c["wall_s"]')
 grep -q "<div class=\"time\">$time_s s</div>" "$work/rerun/index.html" || fail "index.html: no cell time $time_s s"
-grep -qF "**flaky**: workers_restored; 1/2 fail (1 rerun); $time_s s |" "$work/rerun/summary.md" ||
+cell_requests=$(json "$work/rerun" '(lambda f, e: "" if not f else "%d failed request%s (%d excused); " % (f, "" if f == 1 else "s", e))(sum(x["requests_failed"] for x in c["runs"]), sum(x["requests_excused"] for x in c["runs"]))')
+grep -qF "**flaky**: workers_restored; 1/2 fail (1 rerun); $cell_requests$time_s s |" "$work/rerun/summary.md" ||
   fail "summary.md: no flaky cell with its time: $(cat "$work/rerun/summary.md")"
 echo "PASS: a cell that passes on rerun is flaky, exit 1"

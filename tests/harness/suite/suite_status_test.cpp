@@ -1,6 +1,7 @@
 // The status rules: a hand-built table of reference × target verdicts → statuses and exit code.
 #include <gtest/gtest.h>
 
+#include "harness/suite/suite_render.hpp"
 #include "harness/suite/suite_status.hpp"
 
 namespace forkcheck::harness {
@@ -116,6 +117,32 @@ TEST(SuiteStatus, TableOfVerdictsGivesStatusesAndExitCodes) {
     judge_cells(r);
     EXPECT_EQ(to_string(r.cells[1].status), to_string(table[i].status)) << "row " << i << ": " << r.cells[1].note;
     EXPECT_EQ(suite_exit_code(r.cells), table[i].exit_code) << "row " << i;
+  }
+}
+
+// summary.md's line of a cell names its failing properties once: the note says why, not what again
+// ("failing service_available. failed service_available" read as a stutter).
+TEST(SuiteStatus, ACellsLineNamesItsFailingPropertiesOnce) {
+  const std::vector<Row> rows = {
+      {{"pass"}, {"service_available"}, std::nullopt, CellStatus::conformance_failure, 1},
+      {{"pass", "pass"}, {"pass", "service_available"}, std::nullopt, CellStatus::flaky, 1},
+      {{"pass", "pass"}, {"pass", "service_available"}, fails({"service_available"}), CellStatus::flaky, 1},
+      {{"pass"}, {"service_available no_orphans"}, fails({"no_orphans"}), CellStatus::conformance_failure, 1},
+      {{"service_available"}, {"service_available"}, std::nullopt, CellStatus::reference_failed, 2},
+  };
+  for (const Row& row : rows) {
+    SuiteResult r = suite(row);
+    r.scenarios = {{"kill_all", "kill_all.yaml", "", 1}};
+    judge_cells(r);
+    const std::string md = render_suite_summary_md(r);
+    for (const std::string target : {"refcluster", "peer"}) {
+      const auto at = md.find("- `kill_all` × `" + target + "`");
+      if (at == std::string::npos) continue;
+      const std::string line = md.substr(at, md.find('\n', at) - at);
+      std::size_t times = 0;
+      for (auto p = line.find("service_available"); p != std::string::npos; p = line.find("service_available", p + 1)) ++times;
+      EXPECT_EQ(times, 1U) << line;
+    }
   }
 }
 

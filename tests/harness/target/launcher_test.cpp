@@ -58,7 +58,10 @@ TEST(Launcher, ACommandThatCannotRunIsAnErrorWithItsOutput) {
 }
 
 TEST(Launcher, ATargetThatExitsAtOnceDidNotStart) {
-  auto result = launch("sh -c 'echo port busy; exit 3'", io_test::log_path("exits"));
+  // The settle window must outlast the shell's own start-up: on a loaded machine `sh` alone took
+  // more than the default 50 ms to run and exit, and the launch then (rightly) succeeded. The wait
+  // ends at the exit, so a wide window costs nothing here.
+  auto result = launch("sh -c 'echo port busy; exit 3'", io_test::log_path("exits"), 10'000);
   ASSERT_TRUE(std::holds_alternative<LaunchError>(result));
   EXPECT_NE(std::get<LaunchError>(result).reason.find("exited with status 3"), std::string::npos);
   EXPECT_EQ(std::get<LaunchError>(result).output_tail, "port busy\n");
