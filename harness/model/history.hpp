@@ -14,6 +14,7 @@
 
 #include "common/clock.hpp"
 #include "common/event.hpp"
+#include "harness/model/harness_health.hpp"
 #include "harness/model/request_log.hpp"
 
 namespace forkcheck::harness {
@@ -204,6 +205,7 @@ struct History {
   mono_ns run_end_ns = 0;
   std::uint64_t seed = 0;
   std::vector<WireInputRecord> wire_inputs;  // wire_fuzz faults' inputs, in the order sent
+  HarnessHealth harness_health;          // how late the harness itself was (harness_health.hpp)
   std::vector<BadBodySample> bad_bodies;     // the first kBadBodySamples bad_body responses, by request id
 };
 

@@ -161,6 +161,33 @@ StopRecord stop_from(const json& j) {
   return s;
 }
 
+json health_to_json(const HarnessHealth& health) {
+  json sources = json::array();
+  for (const LatenessSource& s : health.sources) {
+    json worst = json::array();
+    for (const LatenessWindow& w : s.worst) worst.push_back({{"due_ns", w.due_ns}, {"at_ns", w.at_ns}});
+    sources.push_back({{"name", s.name}, {"samples", s.samples}, {"p50_ns", s.p50_ns}, {"p99_ns", s.p99_ns},
+                       {"max_ns", s.max_ns}, {"worst", worst}});
+  }
+  return {{"sources", sources}};
+}
+
+HarnessHealth health_from(const json& j) {
+  HarnessHealth health;
+  for (const auto& item : j.at("sources")) {
+    LatenessSource s;
+    get(item, "name", s.name);
+    get(item, "samples", s.samples);
+    get(item, "p50_ns", s.p50_ns);
+    get(item, "p99_ns", s.p99_ns);
+    get(item, "max_ns", s.max_ns);
+    if (const auto it = item.find("worst"); it != item.end())
+      for (const auto& w : *it) s.worst.push_back({w.at("due_ns").get<mono_ns>(), w.at("at_ns").get<mono_ns>()});
+    health.sources.push_back(std::move(s));
+  }
+  return health;
+}
+
 json to_json(const BadBodySample& b) {
   return {{"request_id", b.request_id}, {"status", b.status}, {"body_bytes", b.body_bytes},
           {"body", escape_c(b.body)}};
@@ -198,6 +225,7 @@ nlohmann::json history_to_json(const History& h, RequestsInJson requests) {
               {"events", events},            {"stop", to_json(h.stop)},
               {"load_start_ns", h.load_start_ns}, {"load_begin_ns", h.load_begin_ns}, {"load_end_ns", h.load_end_ns}, {"run_end_ns", h.run_end_ns},
               {"seed", h.seed}};
+  if (h.harness_health.measured()) out["harness_health"] = health_to_json(h.harness_health);
   if (!h.bad_bodies.empty()) {
     json bodies = json::array();
     for (const auto& b : h.bad_bodies) bodies.push_back(to_json(b));
@@ -234,6 +262,7 @@ History history_from_json(const nlohmann::json& j) {
   get(j, "load_end_ns", h.load_end_ns);
   get(j, "run_end_ns", h.run_end_ns);
   get(j, "seed", h.seed);
+  if (const auto it = j.find("harness_health"); it != j.end()) h.harness_health = health_from(*it);
   h.bad_bodies = list_from<BadBodySample>(j, "bad_bodies", bad_body_from);
   return h;
 }

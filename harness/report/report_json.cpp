@@ -1,6 +1,7 @@
 #include "harness/report/report_json.hpp"
 
 #include "harness/model/history_json.hpp"
+#include "harness/report/report_health.hpp"
 #include "harness/report/report_wire_fuzz.hpp"
 
 namespace forkcheck::harness {
@@ -173,6 +174,7 @@ nlohmann::json report_to_json(const History& h, const Scenario& s, const std::ve
                  {"history", history_to_json(h, RequestsInJson::counted)}};
   report["warm_up"] = warm_up_to_json(h);
   report["helpers"] = helpers_to_json(h);
+  report["harness_health"] = harness_health_to_json(h, s);
   if (fuzzes_wire(s) || !h.wire_inputs.empty()) report["wire_fuzz"] = wire_fuzz_to_json(h);
   if (!meta.interrupted.empty()) report["interrupted"] = meta.interrupted;
   return report;

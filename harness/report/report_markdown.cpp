@@ -4,6 +4,7 @@
 
 #include "harness/model/pid_list.hpp"
 #include "harness/report/markdown_text.hpp"
+#include "harness/report/report_health.hpp"
 #include "harness/report/report_wire_fuzz.hpp"
 
 namespace forkcheck::harness {
@@ -165,6 +166,7 @@ std::string render_markdown_report(const History& h, const Scenario& s, const st
   write_excused(o, h, m);
   write_recoveries(o, h, m);
   write_wire_fuzz_markdown(o, h, s);
+  write_harness_health_markdown(o, h, s);
   o << "## Reproduce\n\n```sh\n" << meta.command_line << "\n```\n";
   if (!meta.report_dir.empty()) o << "\nReport directory: `" << meta.report_dir << "`";
   if (!meta.forkcheck_version.empty()) o << (meta.report_dir.empty() ? "\n" : " · ") << "forkcheck " << meta.forkcheck_version;

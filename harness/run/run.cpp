@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "common/unique_fd.hpp"
 #include "harness/check/checker.hpp"
+#include "harness/check/checker_harness_late.hpp"
 #include "harness/target/events_tail.hpp"
 #include "harness/report/excused_failures.hpp"
 #include "harness/report/execution_table_summary.hpp"
@@ -37,6 +38,7 @@
 #include "harness/run/run_api.hpp"
 #include "harness/run/run_diagnosis.hpp"
 #include "harness/run/run_setup.hpp"
+#include "harness/run/scheduling_probe.hpp"
 #include "harness/wire/wire_fuzz.hpp"
 
 namespace forkcheck::harness {
@@ -89,6 +91,8 @@ class Run {
   void print_request_counts() const;
   History snapshot() const;
   void stop_wire_fuzz();
+  void record_health();
+  void say_if_late() const;
 
   RunSetup setup_;
   Target target_;
@@ -113,6 +117,9 @@ class Run {
   std::string never_ready_;   // N workers were never ready, in a crash loop: judged, not "could not run"
   std::string setup_error_details_;  // what it answered instead, when it answered (the pre-flight)
   std::string interrupted_;   // what stopped the run early, for the partial report
+  // The harness's own lateness (model/harness_health.hpp): the probe thread, the loop's tick, the sends.
+  SchedulingProbe probe_;
+  LatenessRecorder tick_lateness_, request_lateness_;
 
  public:
   void begin() {
@@ -128,6 +135,7 @@ class Run {
     history_.target.observer_source = observer_.source();
     history_.target.workers_rule = observer_.workers_rule();
     history_.target.kernel_attribution = resolver_.available();
+    probe_.start();
   }
 };
 
@@ -279,6 +287,7 @@ ExitCode Run::drive_load_and_faults() {
       code = ExitCode::interrupted;
       break;
     }
+    const std::size_t faults_before = history_.faults.size();
     collect();
     if (!window_open) {
       if (const auto failed = open_service_window(now)) {
@@ -301,6 +310,10 @@ ExitCode Run::drive_load_and_faults() {
     print_new_rows();
     print_status(now);
     std::this_thread::sleep_for(std::chrono::nanoseconds(kTick));
+    // The tick is due kTick after its iteration began; it is late by the loop's own work and the
+    // sleep's oversleep. An iteration that sent a fault waits on purpose (freezing its victims,
+    // seeing their deaths): the harness doing its job, not the machine holding it off, so not counted.
+    if (history_.faults.size() == faults_before) tick_lateness_.add(now + kTick, monotonic_ns());
   }
   if (aborted) load_->stop();
   load_->join();
@@ -470,6 +483,8 @@ void Run::collect() {
     if (r.error == RequestError::ok) (r.worker_pid ? any_pid_ = true : ++answered_without_pid_);
     excused_.add(history_, setup_.scenario, r);  // every fault that can excuse r was recorded before r was drained
     note_served(served_at_, r);
+    // A send's lateness includes its wait for a free connection; one never sent is late until it gave up.
+    if (!r.probe && r.intended_ns > 0) request_lateness_.add(r.intended_ns, r.start_ns ? r.start_ns : r.end_ns);
   }
   history_.requests.append(batch);  // written through: a crashed run keeps what was drained
   for (Event& e : events_.poll()) history_.events.push_back(std::move(e));
@@ -553,12 +568,31 @@ void Run::stop_target() {
   history_.run_end_ns = monotonic_ns();
 }
 
+// The sources in a fixed order: the two that make stalls (tick, probe), then the faults and sends.
+void Run::record_health() {
+  history_.harness_health.sources = {tick_lateness_.summary("tick"), probe_.stop(), fault_lateness(history_.faults),
+                                     request_lateness_.summary("request")};
+}
+
+// One console line when the harness was late enough for the rule to matter (docs/design.md, section 6).
+void Run::say_if_late() const {
+  const History& h = history_;
+  const auto late = harness_was_late(h, setup_.scenario);
+  if (!late) return;
+  std::cerr << "forkcheck: harness health: " << describe_stall(h, *late) << ", more than "
+            << kHarnessLateFraction * 100 << " % of one of the run's timing bounds: a timing fail judged during "
+            << "it is unknown, not fail (report.md, Harness health)\n";
+}
+
 ExitCode Run::finish(bool print) {
+  record_health();
+  say_if_late();
   const History h = snapshot();
   if (!setup_.options.quiet)
     console_.print_final_rows(build_execution_table(h, setup_.scenario, /*run_over=*/true), setup_.scenario.walkthrough);
   results_ = check(h, setup_.scenario);
   if (!never_ready_.empty()) results_ = without_service_window(std::move(results_), never_ready_);
+  results_ = with_harness_lateness(std::move(results_), h, setup_.scenario);
   const std::vector<PropertyResult>& results = results_;
   ReportMeta meta{setup_.reproduce_command, setup_.report_dir, FORKCHECK_VERSION, interrupted_};
   std::string error;

@@ -5,6 +5,7 @@
 #include "harness/model/pid_list.hpp"
 #include "harness/report/html/html_text.hpp"
 #include "harness/report/html/timeline_svg.hpp"
+#include "harness/report/report_health.hpp"
 #include "harness/report/report_wire_fuzz.hpp"
 
 namespace forkcheck::harness {
@@ -182,6 +183,8 @@ std::string render_html_report(const History& h, const Scenario& s, const std::v
   write_excused(o, h, m);
   write_recoveries(o, h, m);
   write_wire_fuzz(o, h, s);
+  if (const std::string health = harness_health_line(h, s); !health.empty())
+    o << "<h2>Harness health</h2>\n<p>" << escape_html(health) << " (report.md has the figures per source.)</p>\n";
   o << "<h2>Reproduce</h2>\n<pre>" << escape_html(meta.command_line) << "</pre>\n<p>";
   if (!meta.report_dir.empty()) o << "Report directory: <code>" << escape_html(meta.report_dir) << "</code> ";
   if (!meta.forkcheck_version.empty()) o << "· forkcheck " << escape_html(meta.forkcheck_version);
