@@ -13,6 +13,16 @@ std::string resolve_fault_path(const std::string& path, const std::string& crash
   return out;
 }
 
+mono_ns load_end_covering(mono_ns planned_end, const std::vector<FaultRecord>& faults, mono_ns recovery_ns) {
+  mono_ns end = planned_end;
+  for (const FaultRecord& f : faults) {
+    // The primary's faults end the run; nothing of theirs is recovered under load.
+    if (f.sent_ns == 0 || f.kind == FaultKind::kill_primary || f.kind == FaultKind::term_primary) continue;
+    end = std::max(end, f.sent_ns + recovery_ns);
+  }
+  return end;
+}
+
 FaultDriver::FaultDriver(const Scenario& scenario, std::uint64_t seed, FaultTargets targets)
     : plan_(plan_faults(scenario, seed)), targets_(std::move(targets)) {
   for (PlannedFault& f : plan_) f.path = resolve_fault_path(f.path, targets_.crash_file);

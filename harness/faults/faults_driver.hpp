@@ -23,6 +23,12 @@ struct FaultTargets {
   mono_ns confirm_timeout_ns = ms_to_ns(2000);  // how long a fault waits to see its effect
 };
 
+// Pure. The load's end that observes every sent fault's recovery under load: `planned_end` (from
+// the planned offsets), or later when a fault aimed at workers went out late — its victims slow to
+// stop for the freeze on a starved CPU, the run's loop itself descheduled — so that its sent instant
+// + `recovery_ns` still falls within the load, as the plan meant it to.
+mono_ns load_end_covering(mono_ns planned_end, const std::vector<FaultRecord>& faults, mono_ns recovery_ns);
+
 // `{crash_file}` in `path` replaced by `crash_file`.
 std::string resolve_fault_path(const std::string& path, const std::string& crash_file);
 

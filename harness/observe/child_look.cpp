@@ -16,6 +16,10 @@ ChildLook judge_child(WorkerRule rule, const HeldOnPort& held, bool waits_on_lis
   return look;
 }
 
+bool command_undecided(const std::string& command, const std::string& parent_command, const std::regex& pattern) {
+  return command == parent_command && !std::regex_search(command, pattern);
+}
+
 ChildLooker::ChildLooker(WorkerRule rule, std::uint16_t port, const std::string& pattern)
     : rule_(rule), port_number_(port) {
   if (rule_ == WorkerRule::command_matches) pattern_.emplace(pattern, std::regex::ECMAScript);
@@ -27,9 +31,16 @@ ChildLook ChildLooker::look(pid_t pid) {
   const auto st = read_proc_stat(pid);
   if (!st || !st->alive()) return gone;
   const std::string command = read_command_line(pid);
-  // An exiting process's command line reads empty: judged on that, a worker named by --workers-match
-  // would turn into a helper as it dies. Nothing to see, as for a zombie.
-  if (command.empty()) return gone;
+  // Under --workers-match, a command line that tells nothing yet changes nothing (command_undecided;
+  // empty: an exiting process, or one between clearing and writing its title). Judged on that, a
+  // worker named by --workers-match would turn into a helper as it dies, or as it is born.
+  if (pattern_ && (command.empty() || command_undecided(command, read_command_line(st->ppid), *pattern_))) {
+    ChildLook undecided;
+    undecided.undecided = true;
+    undecided.command = command;
+    return undecided;
+  }
+  if (command.empty()) return gone;  // an exiting process: nothing to see, as for a zombie
   const auto fds = socket_fds_of(pid);
   if (!fds) return gone;
   if (!port_) port_ = read_port_sockets(port_number_).value_or(PortSockets{port_number_, {}, {}});

@@ -20,6 +20,10 @@ namespace forkcheck::harness {
 // accepted connection on the port, or one of its threads waits on the port's listening socket.
 ChildLook judge_child(WorkerRule rule, const HeldOnPort& held, bool waits_on_listener, bool command_matches);
 
+// Pure. Under command_matches: a child's command line that is still its parent's (forked, not yet
+// retitled: a worker sets its title after the fork) tells nothing, unless it matches already.
+bool command_undecided(const std::string& command, const std::string& parent_command, const std::regex& pattern);
+
 class ChildLooker {
  public:
   // `pattern`: an ECMAScript regular expression searched in the command line (command_matches).

@@ -96,8 +96,12 @@ bool WorkerBook::on_exit(pid_t pid, mono_ns t, int wait_status, bool exact) {
   if (const auto it = live_.find(pid); it != live_.end()) {
     Child& c = children_[it->second];
     set_exit_fields(c.life, t, wait_status);
-    // Gone before any look: counted as a worker (a crash-looping worker's life can be that short).
-    if (!c.looked) c.worker = c.looked = true;
+    // Gone before any look: counted as a worker (a crash-looping worker's life can be that short);
+    // gone with only undecided looks, never named by the rule: a helper.
+    if (!c.looked) {
+      c.worker = !c.undecided;
+      c.looked = true;
+    }
     if (!exact) approx_exit_[pid] = it->second;
     live_.erase(it);
     return true;
@@ -141,9 +145,17 @@ bool WorkerBook::apply_look(pid_t pid, const ChildLook& look, mono_ns t) {
   if (!look.command.empty()) c.command = look.command;
   if (c.settled) return false;
   const bool was_worker = c.worker;
+  if (look.undecided && !look.gone) {
+    // Its command line tells nothing yet (a child not retitled since its fork): whatever it is
+    // stays as it was, and it is looked at again at a worker's pace, not a helper's.
+    if (!c.looked) c.undecided = true;
+    schedule_next_look(c, t, kMaxWorkerLookGap);
+    return false;
+  }
   if (look.gone) {
-    // Nothing to see (a zombie): what the earlier looks said stands; never looked at, a worker.
-    if (!c.looked) c.worker = true;
+    // Nothing to see (a zombie): what the earlier looks said stands; never looked at, a worker
+    // (only undecided looks: a helper, as at its exit).
+    if (!c.looked) c.worker = !c.undecided;
     c.looked = c.settled = true;
     return c.worker != was_worker;
   }

@@ -16,6 +16,9 @@
 // fork on: a child is a worker for its whole life or not at all. A child that was gone before any
 // look counts as a worker (a pre-fork server's children are workers unless seen otherwise; it
 // matters only to counts of forks). Children that are not workers are helpers.
+// Under command_matches a look that finds a command line telling nothing yet (ChildLook::undecided:
+// the parent's, before the child sets its title; empty, mid-retitle) neither makes nor unmakes a
+// worker: the child is looked at again soon. One never seen otherwise is a helper once gone.
 #include <sys/types.h>
 
 #include <cstddef>
@@ -52,6 +55,9 @@ enum class WorkerRule {
 // What one look at a child found.
 struct ChildLook {
   bool gone = false;       // nothing to see: its /proc entry is gone, or it is a zombie
+  // Under command_matches, a command line that tells nothing yet, not matching: its parent's still
+  // (forked, not yet retitled), or empty (mid-retitle, or exiting). The look changes nothing.
+  bool undecided = false;
   bool qualifies = false;  // a worker by the rule
   bool ready = false;      // waits on the port's listening socket, or holds an accepted connection
   std::string command;     // its command line, when read
@@ -101,6 +107,7 @@ class WorkerBook {
     bool worker = false;
     bool looked = false;
     bool settled = false;   // classification final: no more looks
+    bool undecided = false; // looked at, but every look so far was undecided
     int misses = 0;         // looks since the last change, for the gap between looks
     mono_ns next_look_ns = 0;
     std::string command;

@@ -268,8 +268,9 @@ ExitCode Run::drive_load_and_faults() {
   // The load lasts the scenario's duration, and at least until the last fault's recovery
   // deadline has passed, so every fault's recovery is observed under load.
   schedule_length_ = seconds_to_ns(s.duration_s);
+  const mono_ns recovery_under_load = seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250);
   if (!faults_->empty())
-    schedule_length_ = std::max(schedule_length_, faults_->last_offset_ns() + seconds_to_ns(s.recovery_deadline_s) + ms_to_ns(250));
+    schedule_length_ = std::max(schedule_length_, faults_->last_offset_ns() + recovery_under_load);
   // The load starts with N live workers; its schedule (the faults' at_s, the duration) is fixed
   // once N are ready (open_service_window), so until then it may have to run up to the start deadline.
   history_.load_begin_ns = monotonic_ns();
@@ -306,7 +307,15 @@ ExitCode Run::drive_load_and_faults() {
         wire_fuzz_->start(history_.load_start_ns);
       }
     }
-    if (window_open) fire_due_faults(now);
+    if (window_open) {
+      fire_due_faults(now);
+      // A fault sent late (its freeze, or this loop, held up on a starved CPU) still has its
+      // recovery observed under load: the end moves with it, as it was planned from its offset.
+      if (const mono_ns covering = load_end_covering(end, history_.faults, recovery_under_load); covering > end) {
+        end = covering;
+        load_->set_stop_ns(end);
+      }
+    }
     print_new_rows();
     print_status(now);
     std::this_thread::sleep_for(std::chrono::nanoseconds(kTick));
