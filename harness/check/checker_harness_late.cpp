@@ -41,6 +41,9 @@ class Stalls {
     return best;
   }
   std::optional<HarnessStall> during(mono_ns from, mono_ns bound_ns) const { return within(from, from + bound_ns, bound_ns); }
+  static mono_ns overlap(const HarnessStall& st, mono_ns from, mono_ns to) {
+    return std::max<mono_ns>(0, std::min(st.window.at_ns, to) - std::max(st.window.due_ns, from));
+  }
   bool empty() const { return stalls_.empty(); }
 
  private:
@@ -79,6 +82,10 @@ std::optional<std::string> recoveries_explained(const History& h, const Stalls& 
     ++failing;
     const auto st = stalls.during(*r.death_ns, bound_ns);
     if (!st) return std::nullopt;
+    // A stall explains a recovery over its bound only if it could have held up its measure that much:
+    // a recovery 5 ms over a 1 us bound is the target's, whatever 1 ms stall began at the death.
+    if (const auto rt = r.recovery_ns(); rt && Stalls::overlap(*st, *r.death_ns, *r.death_ns + *rt) < *rt - bound_ns)
+      return std::nullopt;
     if (!first)
       first = describe_stall(h, *st) + " during fault " + std::to_string(i + 1) + "'s recovery window (" +
               at_ms(h, *r.death_ns) + " to " + at_ms(h, *r.death_ns + bound_ns) + ", " + bound_text(bound_name, bound_ns) + ")";

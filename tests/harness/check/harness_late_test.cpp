@@ -71,6 +71,22 @@ TEST(HarnessLate, OnlyTheStallsPartInsideTheWindowCounts) {
   EXPECT_EQ(judged(Property::workers_restored, later).verdict, Verdict::fail);
 }
 
+// A bound far below the recovery (recovery_ms_max 0.001: a recovery of milliseconds) is not explained by
+// a stall that covered the death: the stall would have to account for the whole excess over the bound.
+TEST(HarnessLate, AStallShorterThanTheExcessOverTheBoundLeavesTheFail) {
+  History h = correct_cluster({.respawn_after_ms = 10});
+  Scenario s = walkthrough_scenario();
+  s.thresholds.recovery_ms_max = 0.001;
+  ASSERT_EQ(judged(Property::recovery_time, h, s).verdict, Verdict::fail);
+  const FaultRecovery r = recovery_after(h, 0);
+  ASSERT_TRUE(r.death_ns && r.recovery_ns() && *r.recovery_ns() > ms_to_ns(2));
+  const double death_ms = static_cast<double>(*r.death_ns - at(0)) / 1e6;
+  stall(h, death_ms - 0.5, death_ms + 1.0);  // 1 ms of the recovery, all of the 1 us window
+  EXPECT_EQ(judged(Property::recovery_time, h, s).verdict, Verdict::fail) << all_text(judged(Property::recovery_time, h, s));
+  stall(h, death_ms, death_ms + static_cast<double>(*r.recovery_ns()) / 1e6);  // the whole recovery: it may be the harness's
+  EXPECT_EQ(judged(Property::recovery_time, h, s).verdict, Verdict::unknown);
+}
+
 TEST(HarnessLate, FaultsAndRequestsLatenessAreNoStall) {
   History h = slow_respawn();
   stall(h, 1100, 1800, "request");  // a send that waited for a connection: the target's slowness too
