@@ -14,17 +14,12 @@
 set -euo pipefail
 [[ $# -eq 3 ]] || { echo "usage: $0 CASE FORKCHECK REFCLUSTER" >&2; exit 2; }
 case_name=$1 forkcheck=$2 refcluster=$3
+source "$(dirname "$0")/kill_leftovers.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/forkcheck-late.XXXXXX")
 fc_pid=""
 cleanup() {
   if [[ -n $fc_pid ]]; then kill -CONT "$fc_pid" 2>/dev/null || true; kill -KILL "$fc_pid" 2>/dev/null || true; fi
-  # Any target of this test names $work in its command line (its events file).
-  for cmdline in /proc/[0-9]*/cmdline; do
-    if tr '\0' ' ' 2>/dev/null <"$cmdline" | grep -qF -- "$work/"; then
-      pid=${cmdline#/proc/}; pid=${pid%/cmdline}
-      [[ $pid == "$$" ]] || { echo "left behind: pid $pid" >&2; kill -KILL "$pid" 2>/dev/null || true; }
-    fi
-  done
+  kill_processes_naming "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
